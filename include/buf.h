@@ -1,0 +1,32 @@
+/*
+ * buf.h: a growable byte buffer, always NUL-terminated after its content.
+ *
+ * The buffer owns data; buf_detach hands it to the caller. A struct buf
+ * initialised to all zeroes (BUF_INIT) is an empty buffer.
+ */
+#ifndef TFRUN_BUF_H
+#define TFRUN_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "compat.h"
+
+struct buf {
+	char *data; /* owned; NULL until the first append */
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_add(struct buf *, const void *, size_t);
+void buf_addc(struct buf *, char);
+void buf_adds(struct buf *, const char *);
+void buf_printf(struct buf *, const char *, ...) printflike(2, 3);
+void buf_vprintf(struct buf *, const char *, va_list) printflike(2, 0);
+void buf_reset(struct buf *);
+char *buf_detach(struct buf *);
+void buf_free(struct buf *);
+
+#endif

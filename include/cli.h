@@ -1,0 +1,72 @@
+/*
+ * cli.h: the command line (SPEC section 1): argv in, a struct cli out.
+ * Pure: no I/O; the help texts are returned as strings.
+ */
+#ifndef TFRUN_CLI_H
+#define TFRUN_CLI_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+enum cli_command {
+	CLI_NONE,
+	CLI_START,
+	CLI_RUN,
+	CLI_CHECK,
+	CLI_ENV,
+	CLI_EXPORT,
+	CLI_PS,
+	CLI_SCALE,
+	CLI_RESTART,
+	CLI_STOP,
+	CLI_SIGNAL,
+	CLI_QUIT,
+	CLI_HELP,
+	CLI_VERSION
+};
+
+struct cli {
+	enum cli_command command;
+	struct config flags; /* settings given as options (flags.set) */
+	char **args;         /* owned array of borrowed argv operands */
+	size_t nargs;
+	int help;            /* -h/--help: print help for command, exit 0 */
+	int json;            /* ps --json */
+	char *app;           /* export --app; borrowed from argv */
+	char *user;          /* export --user */
+	char *image;         /* export --image */
+	int force;           /* export --force */
+};
+
+/*
+ * Parses argv (argc entries, argv[0] the program name). Options may come
+ * before or after the command, "--opt VALUE", "--opt=VALUE", "-f FILE" and
+ * "-fFILE" forms; "--" ends options. For `run`, option parsing stops at the
+ * first operand, so the command's own options are left alone.
+ *
+ * Returns 0, or -1 with *cause allocated: one line naming the problem (an
+ * unknown option, a missing or malformed value naming the flag, an option
+ * the command does not take, a wrong number of operands, an unknown
+ * command). The caller prints it with a `tfrun help` hint and exits 2.
+ * "tfrun --help" gives CLI_HELP; "tfrun --version" gives CLI_VERSION;
+ * no command at all is a usage error.
+ */
+int cli_parse(int argc, char **argv, struct cli *cli, char **cause);
+
+/* Frees what cli owns. */
+void cli_free(struct cli *cli);
+
+/*
+ * Returns the help text for command (a usage synopsis and its options), or
+ * the general help listing every command for CLI_NONE/CLI_HELP.
+ */
+const char *cli_help_text(enum cli_command command);
+
+/* Returns the command for a name ("start"), or CLI_NONE. */
+enum cli_command cli_command_lookup(const char *name);
+
+/* Returns the name of a command ("start"). */
+const char *cli_command_name(enum cli_command command);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * output.h: the merged log stream on stdout (SPEC section 5).
+ *
+ * Lines are formatted on the loop thread into a bounded queue; one writer
+ * thread does blocking write(2)s of whole batches to stdout. Blocking
+ * writes work for any stdout (terminal, pipe, file) without putting the
+ * shared file description into non-blocking mode. When the queue is over
+ * its high-water mark the output is congested: readers stop reading their
+ * children (the children then block in write(2)) until the writer has
+ * drained it below the low-water mark and the resume callback runs. Only
+ * whole lines are ever queued, so lines are never torn or mixed.
+ */
+#ifndef TFRUN_OUTPUT_H
+#define TFRUN_OUTPUT_H
+
+#include <stddef.h>
+
+#include <uv.h>
+
+#include "compat.h"
+#include "fmt.h"
+
+/* Called on the loop thread when congestion ends, and when stdout is gone. */
+struct output_ops {
+	void (*resume)(void *ctx);
+	void (*closed)(void *ctx); /* EPIPE: nobody reads stdout any more */
+	void *ctx;
+};
+
+/*
+ * Starts the writer thread on fd 1 and registers its wake-up handle on
+ * loop. Returns 0 or a negative errno.
+ */
+int output_start(uv_loop_t *loop, const struct fmt_style *style,
+    const struct output_ops *ops);
+
+/*
+ * Groups the lines of one read: output_line may only be called between
+ * output_begin and output_end, which take the queue's lock once and wake
+ * the writer once. The time of every line in the group is read once.
+ */
+void output_begin(void);
+void output_line(const struct fmt_source *src, const char *text, size_t len);
+int output_end(void); /* returns output_congested() */
+
+/* Writes one line of tfrun's own under the `system` label. */
+void output_system(const char *fmt, ...) printflike(1, 2);
+
+/* Returns 1 while readers should not read (the queue is over its mark). */
+int output_congested(void);
+
+/*
+ * Flushes what is queued, stops the writer thread and closes the wake-up
+ * handle; the loop can then end. Lines written later are dropped.
+ */
+void output_stop(void);
+
+#endif

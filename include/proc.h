@@ -1,0 +1,59 @@
+/*
+ * proc.h: one run of one instance — a spawned `/bin/sh -c COMMAND` in its
+ * own session, with stdout and stderr on one pipe read line by line.
+ *
+ * A proc is a reference-counted owner of its libuv handles (process, pipe,
+ * timer): it frees itself in the last close callback, never earlier. It is
+ * finished when the process has exited AND its pipe is drained (EOF, or a
+ * short grace after exit when a descendant keeps the pipe open), in either
+ * order; only then does done() run, once. The owner may forget a proc at
+ * any time with proc_detach; no callback reaches it afterwards.
+ */
+#ifndef TFRUN_PROC_H
+#define TFRUN_PROC_H
+
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "fmt.h"
+
+struct proc;
+
+struct proc_spec {
+	const char *command;   /* run as /bin/sh -c command */
+	const char *cwd;
+	char **envp;           /* may be freed when proc_spawn returns */
+	struct fmt_source src; /* label of its lines; name/type must outlive the proc */
+	/* Called once when finished; status is the exit code or 128+signal. */
+	void (*done)(void *ctx, struct proc *p, int status, int termsig);
+	void *ctx;
+};
+
+/*
+ * Spawns the process. Returns 0 and sets *pp, or a negative libuv error
+ * (nothing is left running; handles already made close themselves).
+ */
+int proc_spawn(uv_loop_t *loop, const struct proc_spec *spec,
+    struct proc **pp);
+
+/* The pid, which is also the process group id. */
+int proc_pid(const struct proc *p);
+
+/* Sends sig to the process group; returns 0 or a negative libuv error. */
+int proc_kill(struct proc *p, int sig);
+
+/* Stops and restarts reading the pipe (backpressure). */
+void proc_pause(struct proc *p);
+void proc_resume(struct proc *p);
+
+/*
+ * Returns 1 when pid is a process spawned by proc_spawn that has not been
+ * reaped yet: libuv will reap it, so nobody else may wait for it.
+ */
+int proc_owns_pid(int pid);
+
+/* The owner forgets p: no more callbacks; p frees itself when finished. */
+void proc_detach(struct proc *p);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * main.c: glue only — parse the command line, load the plan, run the
+ * command, return its exit status.
+ *
+ * Exit statuses: 0 success; 1 an error before anything started (invalid
+ * Procfile, env file, config, port) or a failed client request; 2 a usage
+ * error; otherwise what `start` or `run` define (see the man page).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "plan.h"
+
+extern char **environ;
+
+/* Prints each line of a multi-line cause with the "tfrun: " prefix. */
+static void
+main_print_cause(const char *cause)
+{
+	const char *p = cause, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		if (nl == NULL) {
+			fprintf(stderr, "tfrun: %s\n", p);
+			break;
+		}
+		fprintf(stderr, "tfrun: %.*s\n", (int)(nl - p), p);
+		p = nl + 1;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	struct plan plan;
+	char *cause;
+	int status;
+
+	if (cli_parse(argc, argv, &cli, &cause) != 0) {
+		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
+		free(cause);
+		return 2;
+	}
+	if (cli.command == CLI_VERSION) {
+		printf("tfrun %s\n", TFRUN_VERSION);
+		cli_free(&cli);
+		return 0;
+	}
+	if (cli.command == CLI_HELP || cli.help) {
+		enum cli_command topic = cli.command;
+
+		if (cli.command == CLI_HELP && cli.nargs > 0)
+			topic = cli_command_lookup(cli.args[0]);
+		fputs(cli_help_text(topic), stdout);
+		cli_free(&cli);
+		return 0;
+	}
+
+	switch (cli.command) {
+	case CLI_START:
+	case CLI_RUN:
+	case CLI_CHECK:
+	case CLI_ENV:
+		break;
+	default:
+		fprintf(stderr, "tfrun: %s: not implemented in this version\n",
+		    cli_command_name(cli.command));
+		cli_free(&cli);
+		return 1;
+	}
+
+	if (plan_load(&plan, &cli, environ, &cause) != 0) {
+		main_print_cause(cause);
+		free(cause);
+		plan_free(&plan);
+		cli_free(&cli);
+		return 1;
+	}
+	switch (cli.command) {
+	case CLI_CHECK:
+		status = cmd_check(&plan);
+		break;
+	case CLI_ENV:
+		status = cmd_env(&plan, &cli);
+		break;
+	case CLI_RUN:
+		status = cmd_run(&plan, &cli);
+		break;
+	default:
+		status = cmd_start(&plan, &cli);
+		break;
+	}
+	plan_free(&plan);
+	cli_free(&cli);
+	return status;
+}

@@ -1,0 +1,484 @@
+/*
+ * plan.c: resolves settings, files and the formation into one plan.
+ *
+ * Paths given on the command line or in TFRUN_* variables are relative to
+ * the current directory, like any other command's arguments; paths written
+ * in tfrun.ini are relative to the app root; default files (Procfile, .env,
+ * tfrun.ini, .tfrun.sock) live in the root. The root is -d/TFRUN_ROOT, else
+ * the directory of the Procfile named by -f/TFRUN_PROCFILE, else ".".
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dotenv.h"
+#include "file.h"
+#include "formation.h"
+#include "plan.h"
+#include "ports.h"
+#include "xmalloc.h"
+
+/* Collects error lines; every stage adds to it and goes on where it can. */
+struct plan_errors {
+	struct buf b;
+	int n;
+};
+
+/* Adds one or more error lines. */
+static void
+plan_error(struct plan_errors *e, const char *text)
+{
+	if (e->n++ > 0)
+		buf_addc(&e->b, '\n');
+	buf_adds(&e->b, text);
+}
+
+/* Adds a formatted error line. */
+static void printflike(2, 3)
+plan_errorf(struct plan_errors *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->n++ > 0)
+		buf_addc(&e->b, '\n');
+	va_start(ap, fmt);
+	buf_vprintf(&e->b, fmt, ap);
+	va_end(ap);
+}
+
+/* Takes ownership of an allocated cause and adds it. */
+static void
+plan_error_take(struct plan_errors *e, char *cause)
+{
+	plan_error(e, cause);
+	free(cause);
+}
+
+/* Joins dir and a relative path; an absolute path is returned as is. */
+static char *
+plan_join(const char *dir, const char *path)
+{
+	char *out;
+
+	if (path[0] == '/' || strcmp(dir, ".") == 0)
+		return xstrdup(path);
+	xasprintf(&out, "%s/%s", dir, path);
+	return out;
+}
+
+/* Returns the directory part of path ("." when there is none). */
+static char *
+plan_dirname(const char *path)
+{
+	const char *slash;
+
+	if ((slash = strrchr(path, '/')) == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* getenv through a NULL-terminated environ, for config_from_env. */
+static const char *
+plan_getvar(void *ctx, const char *name)
+{
+	char *const *envp = ctx;
+	size_t len = strlen(name);
+
+	for (; *envp != NULL; envp++) {
+		if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
+			return *envp + len + 1;
+	}
+	return NULL;
+}
+
+/* Reads a file, reporting a failure as "PATH: reason". */
+static int
+plan_read(struct plan_errors *e, const char *path, char **data, size_t *len)
+{
+	int err;
+
+	if ((err = file_read(path, data, len)) != 0) {
+		plan_errorf(e, "%s: cannot read: %s", path, strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 1 when the effective value of field came from tfrun.ini. */
+static int
+plan_from_ini(const struct plan *p, unsigned field)
+{
+	const char *origin = p->cfg.origin[config_field_index(field)];
+	size_t len;
+
+	if (origin == NULL || p->config_file == NULL)
+		return 0;
+	len = strlen(p->config_file);
+	return strncmp(origin, p->config_file, len) == 0 &&
+	    origin[len] == ':';
+}
+
+/* Returns 1 when path exists (as anything). */
+static int
+plan_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Picks the root and the Procfile path from the flags and variables. */
+static void
+plan_locate(struct plan *p, const struct config *flags,
+    const struct config *vars)
+{
+	const char *procfile = NULL, *root = NULL;
+
+	if (flags->set & CONFIG_PROCFILE)
+		procfile = flags->procfile;
+	else if (vars->set & CONFIG_PROCFILE)
+		procfile = vars->procfile;
+	if (flags->set & CONFIG_ROOT)
+		root = flags->root;
+	else if (vars->set & CONFIG_ROOT)
+		root = vars->root;
+
+	if (root != NULL)
+		p->root = xstrdup(root);
+	else if (procfile != NULL)
+		p->root = plan_dirname(procfile);
+	else
+		p->root = xstrdup(".");
+	if (procfile != NULL)
+		p->procfile = xstrdup(procfile);
+}
+
+/* Loads tfrun.ini (explicit or default) into ini; missing default is fine. */
+static void
+plan_load_ini(struct plan *p, struct plan_errors *e,
+    const struct config *flags, const struct config *vars,
+    struct config *ini)
+{
+	char *data, *cause;
+	size_t len;
+
+	if (flags->set & CONFIG_CONFIG)
+		p->config_file = xstrdup(flags->config);
+	else if (vars->set & CONFIG_CONFIG)
+		p->config_file = xstrdup(vars->config);
+	else {
+		p->config_file = plan_join(p->root, "tfrun.ini");
+		if (!plan_exists(p->config_file)) {
+			free(p->config_file);
+			p->config_file = NULL;
+			return;
+		}
+	}
+	if (plan_read(e, p->config_file, &data, &len) != 0)
+		return;
+	if (config_parse_ini(p->config_file, data, len, ini, &cause) != 0)
+		plan_error_take(e, cause);
+	free(data);
+}
+
+/* Reads and parses the Procfile. Returns 0 when it is valid. */
+static int
+plan_load_procfile(struct plan *p, struct plan_errors *e,
+    const struct config *ini)
+{
+	char *data, *cause;
+	size_t len;
+	int rc;
+
+	if (p->procfile == NULL) {
+		if (ini->set & CONFIG_PROCFILE)
+			p->procfile = plan_join(p->root, ini->procfile);
+		else
+			p->procfile = plan_join(p->root, "Procfile");
+	}
+	if (plan_read(e, p->procfile, &data, &len) != 0)
+		return -1;
+	rc = procfile_parse(p->procfile, data, len, &p->pf, &cause);
+	if (rc != 0)
+		plan_error_take(e, cause);
+	free(data);
+	return rc;
+}
+
+/*
+ * Loads the env files in order. Names from the command line or variables are
+ * relative to the current directory, names from tfrun.ini to the root; the
+ * default .env may be absent.
+ */
+static void
+plan_load_env(struct plan *p, struct plan_errors *e, char *const *environ)
+{
+	const struct config *c = &p->cfg;
+	char *path, *data, *cause;
+	size_t i, len;
+	int from_ini;
+
+	env_init(&p->env, environ, c->env_override);
+	if (!(c->set & CONFIG_ENV)) {
+		path = plan_join(p->root, ".env");
+		if (plan_exists(path) &&
+		    plan_read(e, path, &data, &len) == 0) {
+			if (env_add_file(&p->env, path, data, len,
+			    &cause) != 0)
+				plan_error_take(e, cause);
+			free(data);
+		}
+		free(path);
+		return;
+	}
+	from_ini = plan_from_ini(p, CONFIG_ENV);
+	for (i = 0; i < c->nenv; i++) {
+		path = from_ini ? plan_join(p->root, c->env[i]) :
+		    xstrdup(c->env[i]);
+		if (plan_read(e, path, &data, &len) == 0) {
+			if (env_add_file(&p->env, path, data, len,
+			    &cause) != 0)
+				plan_error_take(e, cause);
+			free(data);
+		}
+		free(path);
+	}
+}
+
+/* Chooses the base port: the setting, else the merged PORT, else 5000. */
+static void
+plan_base_port(struct plan *p, struct plan_errors *e)
+{
+	const char *v;
+
+	p->port_step = p->cfg.port_step;
+	if (p->cfg.set & CONFIG_PORT) {
+		p->base_port = p->cfg.port;
+		return;
+	}
+	p->base_port = PLAN_DEFAULT_PORT;
+	if ((v = envmap_get(&p->env.effective, "PORT")) == NULL || *v == '\0')
+		return;
+	if (config_parse_port(v, &p->base_port) != 0) {
+		plan_errorf(e, "PORT: '%s' (from the environment or an env "
+		    "file) is not a port number (1-65535)", v);
+		p->base_port = PLAN_DEFAULT_PORT;
+	}
+}
+
+/* Fills the per-type table: formation counts and effective settings. */
+static void
+plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
+{
+	struct formation_spec fs;
+	const struct config_type *ct;
+	const char *origin, *spec;
+	char *const *args = NULL;
+	long *counts, port;
+	char *cause;
+	size_t i, nargs = 0;
+
+	p->ntypes = p->pf.n;
+	p->types = xcalloc(p->ntypes, sizeof *p->types);
+	for (i = 0; i < p->ntypes; i++) {
+		p->types[i].name = p->pf.entries[i].name;
+		p->types[i].command = p->pf.entries[i].command;
+		p->types[i].index = i;
+		p->types[i].color = (int)i;
+		p->types[i].stop_signal = config_stop_signal(&p->cfg,
+		    p->types[i].name);
+		p->types[i].timeout_ms = config_timeout_ms(&p->cfg,
+		    p->types[i].name);
+		p->types[i].restart = config_restart_of(&p->cfg,
+		    p->types[i].name);
+		p->types[i].can_die = config_can_die(&p->cfg,
+		    p->types[i].name);
+	}
+
+	/* Settings that name types must name types of this Procfile. */
+	for (i = 0; i < p->cfg.ntypes; i++) {
+		ct = &p->cfg.types[i];
+		if (procfile_find(&p->pf, ct->name) < 0)
+			plan_errorf(e, "%s:%u: [process.%s]: no process type "
+			    "'%s' in the Procfile", p->config_file != NULL ?
+			    p->config_file : "tfrun.ini", ct->line, ct->name,
+			    ct->name);
+	}
+	origin = p->cfg.origin[config_field_index(CONFIG_CAN_DIE)];
+	for (i = 0; i < p->cfg.ncan_die; i++) {
+		if (procfile_find(&p->pf, p->cfg.can_die[i]) < 0)
+			plan_errorf(e, "%s: no process type '%s' in the "
+			    "Procfile", origin != NULL ? origin : "can_die",
+			    p->cfg.can_die[i]);
+	}
+
+	spec = (p->cfg.set & CONFIG_FORMATION) ? p->cfg.formation : "";
+	origin = p->cfg.origin[config_field_index(CONFIG_FORMATION)];
+	if (origin == NULL)
+		origin = "--formation";
+	if (formation_parse(origin, spec, p->port_step, &fs, &cause) != 0) {
+		plan_error_take(e, cause);
+		return;
+	}
+	if (cli->command == CLI_START) {
+		args = cli->args;
+		nargs = cli->nargs;
+	}
+	counts = xcalloc(p->ntypes, sizeof *counts);
+	if (formation_resolve(&p->pf, &fs, origin, args, nargs,
+	    p->port_step, counts, &cause) != 0)
+		plan_error_take(e, cause);
+	else {
+		for (i = 0; i < p->ntypes; i++) {
+			p->types[i].count = counts[i];
+			if (counts[i] > 0 && plan_port(p, &p->types[i],
+			    counts[i], &port) != 0)
+				plan_errorf(e, "%s.%ld: port above %d (base "
+				    "port %ld, port step %ld)",
+				    p->types[i].name, counts[i], PORTS_MAX,
+				    p->base_port, p->port_step);
+		}
+	}
+	free(counts);
+	formation_spec_free(&fs);
+}
+
+/* Notes env keys that /bin/sh may not pass on, for `check`. */
+static void
+plan_warn_keys(struct plan *p)
+{
+	const struct envmap *m = &p->env.files;
+	size_t i;
+	char *w;
+
+	for (i = 0; i < m->n; i++) {
+		if (dotenv_shell_key(m->v[i].key))
+			continue;
+		xasprintf(&w, "env key '%s' is not a shell identifier: "
+		    "/bin/sh may not pass it on, and some export targets "
+		    "reject it", m->v[i].key);
+		p->warnings = xreallocarray(p->warnings, p->nwarnings + 1,
+		    sizeof *p->warnings);
+		p->warnings[p->nwarnings++] = w;
+	}
+}
+
+/* Builds the plan; see plan.h. */
+int
+plan_load(struct plan *p, const struct cli *cli, char *const *environ,
+    char **cause)
+{
+	struct plan_errors e = { BUF_INIT, 0 };
+	struct config vars, ini;
+	struct stat st;
+	char *err;
+	int procfile_ok;
+
+	memset(p, 0, sizeof *p);
+	config_init(&vars);
+	config_init(&ini);
+	config_defaults(&p->cfg);
+
+	if (config_from_env(plan_getvar, (void *)(uintptr_t)environ, &vars, &err) != 0)
+		plan_error_take(&e, err);
+	plan_locate(p, &cli->flags, &vars);
+	if (stat(p->root, &st) != 0 || !S_ISDIR(st.st_mode))
+		plan_errorf(&e, "%s: the app root is not a directory",
+		    p->root);
+
+	plan_load_ini(p, &e, &cli->flags, &vars, &ini);
+	config_apply(&p->cfg, &ini);
+	config_apply(&p->cfg, &vars);
+	config_apply(&p->cfg, &cli->flags);
+
+	procfile_ok = plan_load_procfile(p, &e, &ini) == 0;
+	plan_load_env(p, &e, environ);
+	plan_base_port(p, &e);
+	if (procfile_ok)
+		plan_types(p, &e, cli);
+	plan_warn_keys(p);
+
+	if ((p->cfg.set & CONFIG_SOCKET) && plan_from_ini(p, CONFIG_SOCKET))
+		p->socket = plan_join(p->root, p->cfg.socket);
+	else if (p->cfg.set & CONFIG_SOCKET)
+		p->socket = xstrdup(p->cfg.socket);
+	else
+		p->socket = plan_join(p->root, ".tfrun.sock");
+
+	config_free(&vars);
+	config_free(&ini);
+	if (e.n > 0) {
+		*cause = buf_detach(&e.b);
+		return -1;
+	}
+	buf_free(&e.b);
+	return 0;
+}
+
+/* Frees the plan. */
+void
+plan_free(struct plan *p)
+{
+	size_t i;
+
+	config_free(&p->cfg);
+	free(p->root);
+	free(p->procfile);
+	free(p->config_file);
+	free(p->socket);
+	procfile_free(&p->pf);
+	env_free(&p->env);
+	free(p->types);
+	for (i = 0; i < p->nwarnings; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
+	memset(p, 0, sizeof *p);
+}
+
+/* Finds a type by name. */
+const struct plan_type *
+plan_type_find(const struct plan *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntypes; i++) {
+		if (strcmp(p->types[i].name, name) == 0)
+			return &p->types[i];
+	}
+	return NULL;
+}
+
+/* Computes an instance's port. */
+int
+plan_port(const struct plan *p, const struct plan_type *t, long n,
+    long *port)
+{
+	return ports_for(p->base_port, p->port_step, t->index, n, port);
+}
+
+/* Computes the label width of the formation. */
+size_t
+plan_label_width(const struct plan *p)
+{
+	size_t i, w = 6, len;
+	char digits[32];
+
+	for (i = 0; i < p->ntypes; i++) {
+		if (p->types[i].count == 0)
+			continue;
+		len = strlen(p->types[i].name) + 1 +
+		    (size_t)snprintf(digits, sizeof digits, "%ld",
+		    p->types[i].count);
+		if (len > w)
+			w = len;
+	}
+	return w;
+}

@@ -1,0 +1,666 @@
+/*
+ * supervisor.c: runs the formation: the instance table, each instance's
+ * state machine, signals, the one shutdown path and the exit status.
+ *
+ * Every instance is a slot, allocated on its own so that it never moves
+ * while libuv callbacks point at it; the table holds pointers and can grow
+ * (live scaling). A slot's current run is a struct proc, which owns its
+ * handles and outlives the slot's interest in it when needed. Events —
+ * a run finished, a deadline passed, a signal arrived, the output closed —
+ * each go through one function here; every path that stops the formation
+ * goes through supervisor_shutdown.
+ *
+ * One timer serves every deadline (the SIGKILL deadline of each stopping
+ * slot and the restart time of each slot in backoff): it is always armed
+ * for the earliest one.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "policy.h"
+#include "proc.h"
+#include "reaper.h"
+#include "sig.h"
+#include "supervisor.h"
+#include "xmalloc.h"
+
+enum slot_state {
+	SLOT_NEW,      /* not started yet */
+	SLOT_RUNNING,  /* a run is alive */
+	SLOT_STOPPING, /* the stop signal was sent; waiting for the end */
+	SLOT_BACKOFF,  /* waiting to restart */
+	SLOT_EXITED,   /* ended, not to be restarted */
+	SLOT_FAILED    /* could not be started, or given up */
+};
+
+struct supervisor;
+
+struct slot {
+	struct supervisor *sv;
+	const struct plan_type *type;
+	long n;                /* instance number, from 1 */
+	char name[80];         /* "web.1" */
+	long port;
+	enum slot_state state;
+	struct proc *run;      /* the current run, or NULL */
+	int pid;
+	int pgid;              /* process group of the last run */
+	int group_alive;       /* that group may still have members */
+	int status;            /* status of the last run */
+	uint64_t started_at;   /* loop time of the last spawn */
+	uint64_t kill_at;      /* loop time to SIGKILL; 0 for none */
+	uint64_t restart_at;   /* loop time to restart; 0 for none */
+	unsigned quick_failures;
+	unsigned restarts;
+};
+
+enum sv_reason {
+	SV_RUNNING,   /* no shutdown yet */
+	SV_REQUESTED, /* a signal, `tfrun quit`, or stdout closed: status 0 */
+	SV_INSTANCE,  /* an instance's end stopped the formation */
+	SV_ALL_ENDED  /* every instance ended on its own */
+};
+
+struct supervisor {
+	uv_loop_t loop;
+	const struct plan *plan;
+	struct slot **slots;   /* owned pointers; the array may grow */
+	size_t nslots;
+	uv_signal_t signals[5];
+	uv_signal_t sigchld;   /* adopted orphans to reap */
+	uv_timer_t deadline;
+	uint64_t adopted_kill_at; /* SIGKILL adopted orphans from then on */
+	size_t adopted;        /* adopted children alive at the last look */
+	enum sv_reason reason;
+	int status;            /* tfrun's exit status */
+	int closing;           /* handles are being closed; the loop ends */
+};
+
+/* How often groups that outlived their leader are checked at shutdown. */
+#define SV_POLL_MS 20
+
+static const int sv_signals[5] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
+	SIGUSR2 };
+
+static void supervisor_spawn(struct slot *);
+static void supervisor_arm(struct supervisor *);
+static void supervisor_deadline_cb(uv_timer_t *);
+
+/* Returns whether the slot has a live run. */
+static int
+slot_live(const struct slot *s)
+{
+	return s->run != NULL;
+}
+
+/*
+ * Returns whether anything of the slot may still run: its run, or members
+ * of its last process group that outlived the leader (a shell that did not
+ * exec its command, a background job). Both must end before tfrun does.
+ */
+static int
+slot_active(const struct slot *s)
+{
+	return s->run != NULL || s->group_alive;
+}
+
+/* Notes that the last group has emptied, once kill(2) says so. */
+static void
+slot_probe(struct slot *s)
+{
+	if (s->run == NULL && s->group_alive &&
+	    uv_kill(-s->pgid, 0) == UV_ESRCH)
+		s->group_alive = 0;
+}
+
+/* Sends sig to the slot's process group. */
+static void
+slot_signal(struct slot *s, int sig)
+{
+	if (s->run != NULL)
+		proc_kill(s->run, sig);
+	else if (s->group_alive && uv_kill(-s->pgid, sig) == UV_ESRCH)
+		s->group_alive = 0;
+}
+
+/* Formats a timeout for messages: "5s", "2.5s". */
+static const char *
+supervisor_seconds(uint64_t ms)
+{
+	static char text[32];
+
+	if (ms % 1000 == 0)
+		snprintf(text, sizeof text, "%llus",
+		    (unsigned long long)(ms / 1000));
+	else
+		snprintf(text, sizeof text, "%gs", (double)ms / 1000.0);
+	return text;
+}
+
+/* Closes the supervisor's own handles so that the loop can end. */
+static void
+supervisor_close(struct supervisor *sv)
+{
+	size_t i;
+
+	if (sv->closing)
+		return;
+	sv->closing = 1;
+	for (i = 0; i < nitems(sv->signals); i++)
+		uv_close((uv_handle_t *)&sv->signals[i], NULL);
+	uv_close((uv_handle_t *)&sv->sigchld, NULL);
+	uv_close((uv_handle_t *)&sv->deadline, NULL);
+	output_stop();
+}
+
+/*
+ * Sends each active slot its stop signal and sets its SIGKILL deadline:
+ * every group at once. The message names the signal once when all types
+ * share it.
+ */
+static void
+supervisor_stop_groups(struct supervisor *sv)
+{
+	uint64_t now = uv_now(&sv->loop);
+	const char *signame = NULL;
+	struct slot *s;
+	size_t i;
+	int mixed = 0;
+
+	for (i = 0; i < sv->nslots; i++) {
+		s = sv->slots[i];
+		if (!slot_active(s))
+			continue;
+		if (signame == NULL)
+			signame = sig_name(s->type->stop_signal);
+		else if (strcmp(signame, sig_name(s->type->stop_signal)) != 0)
+			mixed = 1;
+	}
+	if (signame != NULL && !mixed)
+		output_system("sending %s to all processes", signame);
+	for (i = 0; i < sv->nslots; i++) {
+		s = sv->slots[i];
+		if (s->state == SLOT_BACKOFF) {
+			s->state = SLOT_EXITED;
+			s->restart_at = 0;
+		}
+		if (!slot_active(s))
+			continue;
+		if (mixed)
+			output_system("sending %s to %s",
+			    sig_name(s->type->stop_signal), s->name);
+		if (slot_live(s))
+			s->state = SLOT_STOPPING;
+		s->kill_at = now + s->type->timeout_ms;
+		slot_signal(s, s->type->stop_signal);
+	}
+	/* Descendants that escaped their groups were adopted by tfrun. */
+	if ((sv->adopted = reaper_reap()) > 0) {
+		output_system("sending SIGTERM to %zu adopted process%s",
+		    sv->adopted, sv->adopted == 1 ? "" : "es");
+		reaper_signal(SIGTERM);
+	}
+	sv->adopted_kill_at = now + sv->plan->cfg.timeout_ms;
+	supervisor_arm(sv);
+}
+
+/*
+ * Ends the run of tfrun once nothing is alive: after a shutdown, or when
+ * every instance has ended on its own (then what is left of their groups
+ * is stopped first).
+ */
+static void
+supervisor_check_end(struct supervisor *sv)
+{
+	size_t i;
+	int highest = 0, leftovers = 0;
+
+	for (i = 0; i < sv->nslots; i++) {
+		if (slot_live(sv->slots[i]))
+			return;
+		if (sv->reason == SV_RUNNING &&
+		    (sv->slots[i]->state == SLOT_BACKOFF ||
+		    sv->slots[i]->state == SLOT_NEW))
+			return;
+		slot_probe(sv->slots[i]);
+		if (sv->slots[i]->group_alive)
+			leftovers = 1;
+		if (sv->slots[i]->status > highest)
+			highest = sv->slots[i]->status;
+	}
+	if ((sv->adopted = reaper_reap()) > 0)
+		leftovers = 1;
+	if (sv->reason == SV_RUNNING) {
+		sv->reason = SV_ALL_ENDED;
+		sv->status = highest;
+		output_system("all processes have ended");
+		if (leftovers)
+			supervisor_stop_groups(sv);
+	}
+	if (leftovers) {
+		supervisor_arm(sv); /* the deadline timer polls what is left */
+		return;
+	}
+	supervisor_close(sv);
+}
+
+/* The one shutdown path: stop signal to every group, then the deadline. */
+static void
+supervisor_shutdown(struct supervisor *sv, enum sv_reason reason,
+    int status)
+{
+	if (sv->reason != SV_RUNNING)
+		return;
+	sv->reason = reason;
+	sv->status = reason == SV_INSTANCE ? status : 0;
+	supervisor_stop_groups(sv);
+	supervisor_check_end(sv);
+}
+
+/* Sends SIGKILL to every live group at once (a second ^C). */
+static void
+supervisor_kill_all(struct supervisor *sv)
+{
+	struct slot *s;
+	size_t i;
+
+	output_system("sending SIGKILL to all processes");
+	for (i = 0; i < sv->nslots; i++) {
+		s = sv->slots[i];
+		if (!slot_active(s))
+			continue;
+		s->kill_at = 0;
+		slot_signal(s, SIGKILL);
+	}
+	sv->adopted_kill_at = uv_now(&sv->loop);
+	reaper_signal(SIGKILL);
+	supervisor_arm(sv);
+}
+
+/* Logs how a run ended. */
+static void
+supervisor_log_end(const struct slot *s, int status, int termsig)
+{
+	if (termsig != 0)
+		output_system("%s terminated by %s", s->name,
+		    sig_name(termsig));
+	else
+		output_system("%s exited with code %d", s->name, status);
+}
+
+/* A run has exited and its output is drained: decide what follows. */
+static void
+supervisor_done(void *ctx, struct proc *p, int status, int termsig)
+{
+	struct slot *s = ctx;
+	struct supervisor *sv = s->sv;
+	enum policy_action action;
+	uint64_t now = uv_now(&sv->loop), delay;
+
+	(void)p;
+	s->run = NULL;
+	s->status = status;
+	slot_probe(s);
+	if (!s->group_alive)
+		s->kill_at = 0;
+	supervisor_log_end(s, status, termsig);
+
+	if (sv->reason != SV_RUNNING || s->state == SLOT_STOPPING) {
+		s->state = SLOT_EXITED;
+		supervisor_check_end(sv);
+		return;
+	}
+	action = policy_on_exit(s->type->restart, s->type->can_die, status,
+	    now - s->started_at, &s->quick_failures);
+	if (action == POLICY_GIVE_UP) {
+		output_system("%s failed %u times in a row; giving up",
+		    s->name, s->quick_failures);
+		s->state = SLOT_FAILED;
+		action = policy_after_give_up(s->type->can_die);
+	}
+	switch (action) {
+	case POLICY_RESTART:
+		/* The next run gets a new group; the old one must not linger. */
+		if (s->group_alive) {
+			output_system("killing what is left of %s's process "
+			    "group", s->name);
+			slot_signal(s, SIGKILL);
+			s->group_alive = 0;
+		}
+		delay = policy_backoff_ms(s->quick_failures);
+		s->state = SLOT_BACKOFF;
+		s->restart_at = now + delay;
+		output_system("%s restarting in %s", s->name,
+		    supervisor_seconds(delay));
+		supervisor_arm(sv);
+		break;
+	case POLICY_STOP_ALL:
+		if (s->state != SLOT_FAILED)
+			s->state = SLOT_EXITED;
+		supervisor_shutdown(sv, SV_INSTANCE, status);
+		break;
+	default:
+		if (s->state != SLOT_FAILED)
+			s->state = SLOT_EXITED;
+		supervisor_check_end(sv);
+		break;
+	}
+}
+
+/* Starts one run of the slot's instance. */
+static void
+supervisor_spawn(struct slot *s)
+{
+	struct supervisor *sv = s->sv;
+	struct proc_spec spec;
+	char **envp;
+	int err, status;
+
+	envp = env_envp(&sv->plan->env, s->port, s->name);
+	memset(&spec, 0, sizeof spec);
+	spec.command = s->type->command;
+	spec.cwd = sv->plan->root;
+	spec.envp = envp;
+	spec.src.name = s->name;
+	spec.src.type = s->type->name;
+	spec.src.color = s->type->color;
+	spec.done = supervisor_done;
+	spec.ctx = s;
+	s->started_at = uv_now(&sv->loop);
+	err = proc_spawn(&sv->loop, &spec, &s->run);
+	envmap_free_envp(envp);
+	if (err == 0) {
+		s->pid = s->pgid = proc_pid(s->run);
+		s->group_alive = 1;
+		s->state = SLOT_RUNNING;
+		output_system("%s started with pid %d on port %ld", s->name,
+		    s->pid, s->port);
+		return;
+	}
+
+	/* A failed spawn ends the run at once, as a shell would report it. */
+	s->run = NULL;
+	status = err == UV_ENOENT ? 127 : err == UV_EACCES ? 126 : 1;
+	output_system("%s could not be started: %s", s->name,
+	    uv_strerror(err));
+	s->status = status;
+	s->state = SLOT_FAILED;
+	if (s->type->can_die)
+		supervisor_check_end(sv);
+	else
+		supervisor_shutdown(sv, SV_INSTANCE, status);
+}
+
+/* Arms the deadline timer for the earliest pending deadline, if any. */
+static void
+supervisor_arm(struct supervisor *sv)
+{
+	uint64_t now = uv_now(&sv->loop), next = 0, t;
+	struct slot *s;
+	size_t i;
+
+	if (sv->closing)
+		return;
+	for (i = 0; i < sv->nslots; i++) {
+		s = sv->slots[i];
+		t = s->kill_at != 0 && slot_active(s) ? s->kill_at : 0;
+		if (s->restart_at != 0 && (t == 0 || s->restart_at < t))
+			t = s->restart_at;
+		/* Groups that outlived their leader are polled until empty. */
+		if (sv->reason != SV_RUNNING && !slot_live(s) &&
+		    s->group_alive && (t == 0 || now + SV_POLL_MS < t))
+			t = now + SV_POLL_MS;
+		if (t != 0 && (next == 0 || t < next))
+			next = t;
+	}
+	if (sv->reason != SV_RUNNING && sv->adopted > 0 &&
+	    (next == 0 || now + SV_POLL_MS < next))
+		next = now + SV_POLL_MS;
+	if (next == 0)
+		uv_timer_stop(&sv->deadline);
+	else
+		uv_timer_start(&sv->deadline, supervisor_deadline_cb,
+		    next > now ? next - now : 0, 0);
+}
+
+/* Handles every deadline that has passed, then re-arms. */
+static void
+supervisor_deadline_cb(uv_timer_t *timer)
+{
+	struct supervisor *sv = timer->data;
+	uint64_t now = uv_now(&sv->loop);
+	struct slot *s;
+	size_t i;
+
+	for (i = 0; i < sv->nslots; i++) {
+		s = sv->slots[i];
+		if (s->kill_at != 0 && s->kill_at <= now && slot_active(s)) {
+			s->kill_at = 0;
+			output_system("sending SIGKILL to %s after %s",
+			    s->name, supervisor_seconds(s->type->timeout_ms));
+			slot_signal(s, SIGKILL);
+		}
+		if (s->restart_at != 0 && s->restart_at <= now) {
+			s->restart_at = 0;
+			if (s->state == SLOT_BACKOFF &&
+			    sv->reason == SV_RUNNING) {
+				s->restarts++;
+				supervisor_spawn(s);
+			}
+		}
+	}
+	if (sv->reason != SV_RUNNING) {
+		sv->adopted = reaper_reap();
+		if (sv->adopted > 0 && now >= sv->adopted_kill_at) {
+			output_system("sending SIGKILL to %zu adopted "
+			    "process%s", sv->adopted, sv->adopted == 1 ? "" :
+			    "es");
+			reaper_signal(SIGKILL);
+		}
+		supervisor_check_end(sv);
+	}
+	supervisor_arm(sv);
+}
+
+/* A child changed state: reap adopted orphans (libuv reaps its own). */
+static void
+supervisor_sigchld_cb(uv_signal_t *handle, int signum)
+{
+	struct supervisor *sv = handle->data;
+
+	(void)signum;
+	sv->adopted = reaper_reap();
+	if (sv->reason != SV_RUNNING)
+		supervisor_check_end(sv);
+}
+
+/* Handles a signal to tfrun itself. */
+static void
+supervisor_signal_cb(uv_signal_t *handle, int signum)
+{
+	struct supervisor *sv = handle->data;
+	struct slot *s;
+	size_t i;
+
+	if (signum == SIGUSR1 || signum == SIGUSR2) {
+		output_system("%s received, forwarding it to all processes",
+		    sig_name(signum));
+		for (i = 0; i < sv->nslots; i++) {
+			s = sv->slots[i];
+			if (slot_active(s))
+				slot_signal(s, signum);
+		}
+		return;
+	}
+	if (sv->reason == SV_RUNNING) {
+		output_system("%s received, starting shutdown",
+		    sig_name(signum));
+		supervisor_shutdown(sv, SV_REQUESTED, 0);
+		return;
+	}
+	/* A second SIGINT or SIGTERM means: do not wait any longer. */
+	if (signum != SIGHUP) {
+		output_system("%s received again", sig_name(signum));
+		supervisor_kill_all(sv);
+	}
+}
+
+/* Resumes reading every run once the output has drained. */
+static void
+supervisor_resume(void *ctx)
+{
+	struct supervisor *sv = ctx;
+	size_t i;
+
+	for (i = 0; i < sv->nslots; i++) {
+		if (slot_live(sv->slots[i]))
+			proc_resume(sv->slots[i]->run);
+	}
+}
+
+/* Stdout is gone (EPIPE): stop the formation as if asked to. */
+static void
+supervisor_output_closed(void *ctx)
+{
+	struct supervisor *sv = ctx;
+
+	supervisor_shutdown(sv, SV_REQUESTED, 0);
+}
+
+/* Adds a slot for instance n of type t. */
+static struct slot *
+supervisor_add_slot(struct supervisor *sv, const struct plan_type *t,
+    long n)
+{
+	struct slot *s;
+
+	s = xcalloc(1, sizeof *s);
+	s->sv = sv;
+	s->type = t;
+	s->n = n;
+	snprintf(s->name, sizeof s->name, "%s.%ld", t->name, n);
+	if (plan_port(sv->plan, t, n, &s->port) != 0)
+		s->port = -1;
+	sv->slots = xreallocarray(sv->slots, sv->nslots + 1,
+	    sizeof *sv->slots);
+	sv->slots[sv->nslots++] = s;
+	return s;
+}
+
+/* Decides whether the log is coloured (SPEC section 5). */
+static int
+supervisor_color(const struct plan *p)
+{
+	const char *term;
+
+	switch (p->cfg.color) {
+	case CONFIG_COLOR_ALWAYS:
+		return 1;
+	case CONFIG_COLOR_NEVER:
+		return 0;
+	default:
+		term = getenv("TERM");
+		return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
+		    (term == NULL || strcmp(term, "dumb") != 0);
+	}
+}
+
+/* Closes anything a bug left open, then the loop; returns uv_loop_close. */
+static void
+supervisor_walk_cb(uv_handle_t *handle, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(handle)) {
+		fprintf(stderr, "tfrun: internal: handle type %d left open\n",
+		    (int)handle->type);
+		uv_close(handle, NULL);
+	}
+}
+
+/* Runs the formation; see supervisor.h. */
+int
+supervisor_run(const struct plan *plan)
+{
+	struct supervisor sv;
+	struct fmt_style style;
+	struct output_ops ops;
+	struct sigaction sa;
+	size_t i;
+	long n;
+	int err;
+
+	memset(&sv, 0, sizeof sv);
+	sv.plan = plan;
+	if ((err = uv_loop_init(&sv.loop)) != 0) {
+		fprintf(stderr, "tfrun: cannot start the event loop: %s\n",
+		    uv_strerror(err));
+		return 1;
+	}
+
+	/* Orphaned descendants come to tfrun, to be reaped and stopped. */
+	reaper_enable();
+
+	/* A closed stdout must be an EPIPE error, not a fatal signal. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	memset(&style, 0, sizeof style);
+	style.json = plan->cfg.log_format == CONFIG_LOG_JSON;
+	style.color = !style.json && supervisor_color(plan);
+	style.timestamp = !plan->cfg.no_timestamp;
+	style.prefix = !plan->cfg.no_prefix;
+	style.width = plan_label_width(plan);
+	ops.resume = supervisor_resume;
+	ops.closed = supervisor_output_closed;
+	ops.ctx = &sv;
+	if ((err = output_start(&sv.loop, &style, &ops)) != 0) {
+		fprintf(stderr, "tfrun: cannot start the output: %s\n",
+		    uv_strerror(err));
+		uv_loop_close(&sv.loop);
+		return 1;
+	}
+
+	for (i = 0; i < nitems(sv.signals); i++) {
+		uv_signal_init(&sv.loop, &sv.signals[i]);
+		sv.signals[i].data = &sv;
+		uv_signal_start(&sv.signals[i], supervisor_signal_cb,
+		    sv_signals[i]);
+	}
+	uv_signal_init(&sv.loop, &sv.sigchld);
+	sv.sigchld.data = &sv;
+	uv_signal_start(&sv.sigchld, supervisor_sigchld_cb, SIGCHLD);
+	uv_timer_init(&sv.loop, &sv.deadline);
+	sv.deadline.data = &sv;
+
+	for (i = 0; i < plan->ntypes; i++) {
+		for (n = 1; n <= plan->types[i].count; n++)
+			supervisor_add_slot(&sv, &plan->types[i], n);
+	}
+	for (i = 0; i < sv.nslots && sv.reason == SV_RUNNING; i++)
+		supervisor_spawn(sv.slots[i]);
+	if (sv.nslots == 0) {
+		output_system("nothing to start (every count is 0)");
+		supervisor_close(&sv);
+	}
+
+	uv_run(&sv.loop, UV_RUN_DEFAULT);
+
+	if (uv_loop_close(&sv.loop) != 0) {
+		uv_walk(&sv.loop, supervisor_walk_cb, NULL);
+		uv_run(&sv.loop, UV_RUN_DEFAULT);
+		uv_loop_close(&sv.loop);
+	}
+	for (i = 0; i < sv.nslots; i++)
+		free(sv.slots[i]);
+	free(sv.slots);
+	return sv.status;
+}

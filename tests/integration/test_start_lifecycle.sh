@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# tfrun start: shutdown on signals, the SIGKILL deadline, the second signal,
+# exit statuses, --can-die, process groups, signal forwarding, EPIPE.
+. "$(dirname "$0")/lib.sh"
+
+C=$TF_CHILD
+
+# --- each of SIGINT, SIGTERM, SIGHUP stops everything; status 0
+cat >Procfile <<EOF2
+web: $C print:1:up wait
+worker: $C print:1:up wait
+EOF2
+for sig in INT TERM HUP; do
+	start_bg out.txt start
+	wait_for out.txt 'web\.1 +\| up 1' && wait_for out.txt 'worker\.1 +\| up 1'
+	kill -"$sig" "$BG"
+	wait_exit "$BG" 15
+	out=$(cat out.txt)
+	assert_eq "SIG$sig: exit 0" 0 "$RC"
+	assert_match "SIG$sig: logged" "system +\\| SIG$sig received, starting shutdown" "$out"
+	assert_match "SIG$sig: stop signal to all" 'system +\| sending SIGTERM to all processes' "$out"
+	assert_match "SIG$sig: web ended by it" 'web\.1 terminated by SIGTERM' "$out"
+	assert_match "SIG$sig: worker ended by it" 'worker\.1 terminated by SIGTERM' "$out"
+done
+
+# --- SIGKILL after the timeout, measured
+cat >Procfile <<EOF2
+stubborn: exec $C ignore:TERM print:1:ready wait
+EOF2
+start_bg out.txt start -t 1.5
+wait_for out.txt 'stubborn\.1 +\| ready 1'
+t0=$(date +%s%N)
+kill -TERM "$BG"
+wait_exit "$BG" 15
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+out=$(cat out.txt)
+assert_match "SIGKILL logged with the timeout" 'sending SIGKILL to stubborn\.1 after 1\.5s' "$out"
+assert_match "killed by SIGKILL" 'stubborn\.1 terminated by SIGKILL' "$out"
+if [ "$ms" -ge 1400 ] && [ "$ms" -le 2500 ]; then
+	pass "kill came within 1 s after -t 1.5 (${ms} ms)"
+else
+	fail "kill came within 1 s after -t 1.5 (${ms} ms)"
+fi
+assert_eq "shutdown asked for: exit 0 even though SIGKILLed" 0 "$RC"
+
+# --- a second SIGINT kills at once
+start_bg out.txt start -t 60
+wait_for out.txt 'stubborn\.1 +\| ready 1'
+kill -INT "$BG"
+wait_for out.txt 'sending SIGTERM to all processes'
+t0=$(date +%s%N)
+kill -INT "$BG"
+wait_exit "$BG" 15
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+out=$(cat out.txt)
+assert_match "second SIGINT: SIGKILL to all" 'SIGINT received again' "$out"
+assert_match "second SIGINT: killed" 'stubborn\.1 terminated by SIGKILL' "$out"
+[ "$ms" -lt 2000 ] && pass "second SIGINT ends tfrun at once (${ms} ms)" || fail "second SIGINT ends tfrun at once (${ms} ms)"
+assert_eq "second SIGINT: status 0" 0 "$RC"
+
+# --- one instance exiting 3 stops the rest; tfrun exits 3
+cat >Procfile <<EOF2
+web: $C wait
+bad: $C print:1:failing exit:3
+EOF2
+start_bg out.txt start
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_eq "instance exit 3: tfrun exits 3" 3 "$RC"
+assert_match "exit logged" 'system +\| bad\.1 exited with code 3' "$out"
+assert_match "the rest stopped" 'web\.1 terminated by SIGTERM' "$out"
+# The exit line comes after the instance's own output.
+o=$(grep -nE 'bad\.1 +\| failing' out.txt | cut -d: -f1); e=$(grep -nE 'bad\.1 exited' out.txt | cut -d: -f1)
+[ -n "$o" ] && [ -n "$e" ] && [ "$o" -lt "$e" ] && pass "output before its exit line" || fail "output before its exit line"
+
+# --- a signal-killed instance gives 128 + n
+cat >Procfile <<EOF2
+web: $C wait
+sig: exec $C kill:USR1
+EOF2
+tfrun start >out.txt 2>&1
+assert_eq "killed by SIGUSR1: 138" 138 "$?"
+assert_match "terminated by SIGUSR1 logged" 'sig\.1 terminated by SIGUSR1' "$(cat out.txt)"
+# A simple command is exec'd by the shell, so the signal is the program's.
+cat >Procfile <<EOF2
+web: $C wait
+sig: $C kill:USR1
+EOF2
+tfrun start >out.txt 2>&1
+assert_eq "simple command killed by SIGUSR1: 138" 138 "$?"
+assert_match "simple command: terminated by SIGUSR1" 'sig\.1 terminated by SIGUSR1' "$(cat out.txt)"
+# A compound command keeps its shell, which reports the signal as 128 + n.
+cat >Procfile <<EOF2
+web: $C wait
+sig: true; $C kill:USR1
+EOF2
+tfrun start >out.txt 2>&1
+assert_eq "compound command killed by SIGUSR1: 138" 138 "$?"
+assert_match "compound command: the shell's exit code" 'sig\.1 exited with code 138' "$(cat out.txt)"
+
+# --- a member that outlives its shell (no exec) and ignores SIGTERM is
+# killed with its group after the timeout; nothing is left running.
+cat >Procfile <<EOF2
+left: true; $C ignore:TERM print:1:ready wait
+EOF2
+start_bg out.txt start -t 1
+wait_for out.txt 'left\.1 +\| ready 1'
+kill -TERM "$BG"
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_match "group SIGKILLed after the timeout" 'sending SIGKILL to left\.1 after 1s' "$out"
+assert_eq "status 0" 0 "$RC"
+if pgrep -f "$C ignore:TERM print:1:ready" >/dev/null; then
+	fail "no member of the group is left"
+else
+	pass "no member of the group is left"
+fi
+
+# --- a missing command gives 127
+cat >Procfile <<EOF2
+web: $C wait
+gone: no-such-command-tfrun-test
+EOF2
+tfrun start >out.txt 2>&1
+assert_eq "missing command: 127" 127 "$?"
+assert_match "not found from the shell" 'gone\.1 +\| .*not found' "$(cat out.txt)"
+
+# --- each instance has its own session and process group
+cat >Procfile <<EOF2
+a: $C pgid wait
+b: exec $C pgid wait
+EOF2
+start_bg out.txt start
+wait_for out.txt 'a\.1 +\| pid=' && wait_for out.txt 'b\.1 +\| pid='
+for n in a b; do
+	line=$(grep -E "^[0-9:]{8} $n\\.1 +\\| pid=" out.txt)
+	pid=$(sed -E 's/.*pid=([0-9]+) .*/\1/' <<<"$line")
+	pgid=$(sed -E 's/.*pgid=([0-9]+) .*/\1/' <<<"$line")
+	sid=$(sed -E 's/.*sid=([0-9]+) .*/\1/' <<<"$line")
+	ppid=$(sed -E 's/.*ppid=([0-9]+).*/\1/' <<<"$line")
+	started=$(grep -E "system +\\| $n\\.1 started with pid" out.txt | sed -E 's/.*pid ([0-9]+) .*/\1/')
+	# A simple command is exec'd: the program is the spawned group leader.
+	assert_eq "$n: own process group" "$pid" "$pgid"
+	assert_eq "$n: own session" "$pid" "$sid"
+	assert_eq "$n: started pid is the group leader" "$started" "$pid"
+	assert_eq "$n: child of tfrun" "$BG" "$ppid"
+done
+kill -TERM "$BG"
+wait_exit "$BG" 15
+
+# --- SIGUSR1 and SIGUSR2 are forwarded to every group
+cat >Procfile <<EOF2
+a: $C trap:USR1:a-got-usr1 trap:USR2:a-got-usr2 print:1:ready wait
+b: $C trap:USR1:b-got-usr1 trap:USR2:b-got-usr2 print:1:ready wait
+EOF2
+start_bg out.txt start
+wait_for out.txt 'a\.1 +\| ready' && wait_for out.txt 'b\.1 +\| ready'
+kill -USR1 "$BG"
+wait_for out.txt 'a\.1 +\| a-got-usr1' 5 && pass "USR1 reached a" || fail "USR1 reached a"
+wait_for out.txt 'b\.1 +\| b-got-usr1' 5 && pass "USR1 reached b" || fail "USR1 reached b"
+kill -USR2 "$BG"
+wait_for out.txt 'a\.1 +\| a-got-usr2' 5 && pass "USR2 reached a" || fail "USR2 reached a"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "still stops cleanly after forwarding" 0 "$RC"
+
+# --- --can-die: that type may end without stopping the rest
+cat >Procfile <<EOF2
+web: $C print:1:serving wait
+job: $C print:1:job-done exit:0
+EOF2
+start_bg out.txt start --can-die job
+wait_for out.txt 'job\.1 exited with code 0'
+wait_for out.txt 'web\.1 +\| serving 1'
+kill -0 "$BG" 2>/dev/null && pass "--can-die: tfrun keeps running" || fail "--can-die: tfrun keeps running"
+assert_no_match "--can-die: nothing stopped" 'sending SIGTERM' "$(cat out.txt)"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "--can-die: then SIGTERM exits 0" 0 "$RC"
+
+# --- when every instance may die and all end, the highest status wins
+cat >Procfile <<EOF2
+a: $C exit:2
+b: $C sleep:200 exit:5
+c: $C exit:0
+EOF2
+tfrun start --can-die a,b,c >out.txt 2>&1
+assert_eq "all ended on their own: highest status" 5 "$?"
+
+# --- stdout closed (EPIPE): the formation stops, nothing is left behind
+cat >Procfile <<EOF2
+chatty: $C flood:1000000:c
+EOF2
+"${CLEAN_ENV[@]}" "$TFRUN" start 2>err.txt | head -n 3 >head.txt
+rc=${PIPESTATUS[0]}
+assert_eq "EPIPE: exit 0" 0 "$rc"
+assert_eq "head got its lines" 3 "$(wc -l <head.txt)"
+if pgrep -f "$C flood:1000000:c" >/dev/null; then
+	fail "EPIPE: the instance was stopped"
+else
+	pass "EPIPE: the instance was stopped"
+fi
+
+finish

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# tfrun start: the log stream — prefix format, padding, colours, PORT/PS,
+# system lines, partial and long lines, stdin from /dev/null.
+. "$(dirname "$0")/lib.sh"
+
+C=$TF_CHILD
+
+# --- prefix format and padding; no colour into a pipe by default
+cat >Procfile <<EOF2
+web: $C print:2:hello
+longer_name: $C print:1:from-longer
+EOF2
+start_bg out.txt start -m web=1,longer_name=1 --can-die web,longer_name
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_eq "all ended on their own with 0: exit 0" 0 "$RC"
+# The widest label is "longer_name.1" (13 columns).
+assert_match "web line: time, padded name, bar" '^[0-2][0-9]:[0-5][0-9]:[0-5][0-9] web\.1         \| hello 1$' "$out"
+assert_match "second line in order" '^[0-9:]{8} web\.1         \| hello 2$' "$out"
+assert_match "longer name unpadded" '^[0-9:]{8} longer_name\.1 \| from-longer 1$' "$out"
+assert_match "system start line" '^[0-9:]{8} system        \| web\.1 started with pid [0-9]+ on port 5000$' "$out"
+assert_match "system start line, second type's port" 'system        \| longer_name\.1 started with pid [0-9]+ on port 5100$' "$out"
+assert_match "system exit line" 'system        \| longer_name\.1 exited with code 0$' "$out"
+assert_match "system end line" 'system        \| all processes have ended$' "$out"
+assert_no_match "no colour into a pipe" $'\033' "$out"
+h1=$(grep -n 'hello 1' out.txt | cut -d: -f1); h2=$(grep -n 'hello 2' out.txt | cut -d: -f1)
+[ "$h1" -lt "$h2" ] && pass "lines of one process keep their order" || fail "lines of one process keep their order"
+
+# --- minimum width is 6 (system), --no-timestamp, --no-prefix
+cat >Procfile <<EOF2
+a: $C print:1:x
+EOF2
+out=$(tfrun start --no-timestamp 2>&1)
+assert_match "width at least 6, no timestamp" '^a\.1    \| x 1$' "$out"
+assert_match "system line without timestamp" '^system \| a\.1 exited with code 0$' "$out"
+out=$(tfrun start --no-prefix 2>&1)
+assert_match "no prefix: bare text" '^x 1$' "$out"
+assert_no_match "no prefix: no bars" '\| ' "$out"
+
+# --- colours: forced on; foreman's order; system bold white
+cat >Procfile <<EOF2
+one: $C print:1:first
+two: $C print:1:second
+EOF2
+out=$(tfrun start --color always --can-die one,two 2>&1)
+assert_match "first type cyan" $'^\033\\[36m[0-9:]{8} one\\.1  \\|\033\\[0m first 1$' "$out"
+assert_match "second type yellow" $'^\033\\[33m[0-9:]{8} two\\.1  \\|\033\\[0m second 1$' "$out"
+assert_match "system bold white" $'^\033\\[1;37m[0-9:]{8} system \\|\033\\[0m ' "$out"
+out=$(tfrun start --color never 2>&1)
+assert_no_match "--color never" $'\033' "$out"
+
+# On a terminal (script(1) gives a pty), auto means colour unless NO_COLOR
+# is set or TERM is dumb.
+if command -v script >/dev/null 2>&1; then
+	out=$("${CLEAN_ENV[@]}" TERM=xterm script -qec "$TFRUN start" /dev/null 2>&1)
+	assert_match "auto on a terminal: colour" $'\033\\[36m' "$out"
+	out=$("${CLEAN_ENV[@]}" TERM=xterm NO_COLOR=1 script -qec "$TFRUN start" /dev/null 2>&1)
+	assert_no_match "auto with NO_COLOR: none" $'\033\\[3' "$out"
+	out=$("${CLEAN_ENV[@]}" TERM=dumb script -qec "$TFRUN start" /dev/null 2>&1)
+	assert_no_match "auto with TERM=dumb: none" $'\033\\[3' "$out"
+else
+	fail "script(1) is needed to test colours on a terminal"
+fi
+
+# --- PORT and PS of each instance, env from .env, base port from -p
+cat >Procfile <<EOF2
+web: $C env:PORT env:PS env:GREETING wait
+worker: $C env:PORT env:PS wait
+EOF2
+printf 'GREETING="hi there"\n' >.env
+start_bg out.txt start -m web=2,worker=1 -p 7000
+wait_for out.txt 'worker\.1 +\| PS=worker\.1'
+wait_for out.txt 'web\.2 +\| PS=web\.2'
+wait_for out.txt 'web\.1 +\| GREETING=hi there'
+kill -TERM "$BG"
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_match "web.1 PORT" 'web\.1    \| PORT=7000$' "$out"
+assert_match "web.2 PORT" 'web\.2    \| PORT=7001$' "$out"
+assert_match "worker.1 PORT" 'worker\.1 \| PORT=7100$' "$out"
+assert_match "web.1 PS" 'web\.1    \| PS=web\.1$' "$out"
+assert_eq "SIGTERM to tfrun exits 0" 0 "$RC"
+rm .env
+
+# --- partial lines: at exit, and after 1 s while the process lives
+cat >Procfile <<EOF2
+p: $C partial:tail-at-exit
+q: $C partial:held-a-second wait
+EOF2
+start_bg out.txt start --can-die p
+wait_for out.txt 'q\.1 +\| held-a-second$' 5
+wait_for out.txt 'p\.1 +\| tail-at-exit$' 5
+out=$(cat out.txt)
+assert_match "partial line flushed at exit" 'p\.1    \| tail-at-exit$' "$out"
+assert_match "partial line flushed after 1 s" 'q\.1    \| held-a-second$' "$out"
+kill -INT "$BG"
+wait_exit "$BG" 15
+assert_eq "SIGINT exits 0" 0 "$RC"
+
+# --- a 100 KiB line is cut into a 64 KiB piece and the rest; stdin is empty
+cat >Procfile <<EOF2
+l: $C long:102400 stdin
+EOF2
+tfrun start --no-prefix >out.txt 2>&1
+lens=$(grep -E '^x+$' out.txt | awk '{ print length($0) }' | tr '\n' ' ')
+assert_eq "long line cut at 64 KiB" "65536 36864 " "$lens"
+assert_match "stdin is /dev/null" '^stdin=EOF$' "$(cat out.txt)"
+cat >Procfile <<EOF2
+l: $C long:131072
+EOF2
+tfrun start --no-prefix >out.txt 2>&1
+lens=$(grep -vE 'exited|started' out.txt | awk '{ print length($0) }' | tr '\n' ' ')
+assert_eq "exact multiple of 64 KiB: no empty piece" "65536 65536 " "$lens"
+
+finish
