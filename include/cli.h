@@ -29,7 +29,7 @@ enum cli_command {
 struct cli {
 	enum cli_command command;
 	struct config flags; /* settings given as options (flags.set) */
-	char **args;         /* owned array of borrowed argv operands */
+	char **args;         /* owned array of borrowed argv operands, NULL-terminated (NULL when none) */
 	size_t nargs;
 	int help;            /* -h/--help: print help for command, exit 0 */
 	int json;            /* ps --json */

@@ -49,11 +49,11 @@ struct plan {
 
 /*
  * Builds the plan for cli (whose positional operands select types for
- * `start`) in the environment environ. On failure returns -1 with *cause
+ * `start`) in the environment envp. On failure returns -1 with *cause
  * holding every error found (one per line, each naming its file and line
  * or its flag); the plan must still be freed.
  */
-int plan_load(struct plan *p, const struct cli *cli, char *const *environ,
+int plan_load(struct plan *p, const struct cli *cli, char *const *envp,
     char **cause);
 
 /* Frees what p owns. */

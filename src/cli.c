@@ -449,9 +449,11 @@ cli_operand(struct cli_state *st, char *arg, char **cause)
 			    st->pending[i].letter);
 		return 0;
 	}
-	cli->args = xreallocarray(cli->args, cli->nargs + 1,
+	/* Kept NULL-terminated: `run` hands the array to execvp. */
+	cli->args = xreallocarray(cli->args, cli->nargs + 2,
 	    sizeof *cli->args);
 	cli->args[cli->nargs++] = arg;
+	cli->args[cli->nargs] = NULL;
 	/* The command's own options belong to the command. */
 	if (cli->command == CLI_RUN)
 		st->done = 1;

@@ -6,11 +6,13 @@
  * Procfile, env file, config, port) or a failed client request; 2 a usage
  * error; otherwise what `start` or `run` define (see the man page).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "formation.h"
 #include "cmd.h"
 #include "plan.h"
 
@@ -45,6 +47,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
 		free(cause);
 		return 2;
+	}
+	/*
+	 * A malformed -m is a usage error like any malformed flag value;
+	 * whether its types and counts fit the Procfile is checked later.
+	 */
+	if (cli.flags.set & CONFIG_FORMATION) {
+		struct formation_spec fs;
+
+		if (formation_parse("--formation", cli.flags.formation,
+		    LONG_MAX, &fs, &cause) != 0) {
+			fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
+			free(cause);
+			cli_free(&cli);
+			return 2;
+		}
+		formation_spec_free(&fs);
 	}
 	if (cli.command == CLI_VERSION) {
 		printf("tfrun %s\n", TFRUN_VERSION);

@@ -219,14 +219,14 @@ plan_load_procfile(struct plan *p, struct plan_errors *e,
  * default .env may be absent.
  */
 static void
-plan_load_env(struct plan *p, struct plan_errors *e, char *const *environ)
+plan_load_env(struct plan *p, struct plan_errors *e, char *const *envp)
 {
 	const struct config *c = &p->cfg;
 	char *path, *data, *cause;
 	size_t i, len;
 	int from_ini;
 
-	env_init(&p->env, environ, c->env_override);
+	env_init(&p->env, envp, c->env_override);
 	if (!(c->set & CONFIG_ENV)) {
 		path = plan_join(p->root, ".env");
 		if (plan_exists(path) &&
@@ -373,7 +373,7 @@ plan_warn_keys(struct plan *p)
 
 /* Builds the plan; see plan.h. */
 int
-plan_load(struct plan *p, const struct cli *cli, char *const *environ,
+plan_load(struct plan *p, const struct cli *cli, char *const *envp,
     char **cause)
 {
 	struct plan_errors e = { BUF_INIT, 0 };
@@ -387,7 +387,7 @@ plan_load(struct plan *p, const struct cli *cli, char *const *environ,
 	config_init(&ini);
 	config_defaults(&p->cfg);
 
-	if (config_from_env(plan_getvar, (void *)(uintptr_t)environ, &vars, &err) != 0)
+	if (config_from_env(plan_getvar, (void *)(uintptr_t)envp, &vars, &err) != 0)
 		plan_error_take(&e, err);
 	plan_locate(p, &cli->flags, &vars);
 	if (stat(p->root, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -400,7 +400,7 @@ plan_load(struct plan *p, const struct cli *cli, char *const *environ,
 	config_apply(&p->cfg, &cli->flags);
 
 	procfile_ok = plan_load_procfile(p, &e, &ini) == 0;
-	plan_load_env(p, &e, environ);
+	plan_load_env(p, &e, envp);
 	plan_base_port(p, &e);
 	if (procfile_ok)
 		plan_types(p, &e, cli);

@@ -270,6 +270,7 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 		return err;
 	}
 
+	p->src.pid = p->process.pid;
 	p->live_next = proc_live;
 	if (proc_live != NULL)
 		proc_live->live_prev = &p->live_next;

@@ -112,4 +112,30 @@ tfrun start --no-prefix >out.txt 2>&1
 lens=$(grep -vE 'exited|started' out.txt | awk '{ print length($0) }' | tr '\n' ' ')
 assert_eq "exact multiple of 64 KiB: no empty piece" "65536 65536 " "$lens"
 
+# --- JSON Lines: every line valid JSON with the documented fields;
+# invalid UTF-8 becomes U+FFFD
+cat >Procfile <<EOF2
+j: $C raw:636166c3a920ff2271220a print:1:second
+EOF2
+tfrun start --log-format json >out.txt 2>&1
+check=$(python3 - out.txt <<'PY'
+import json, re, sys
+ok = True
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    o = json.loads(line)
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", o["time"]):
+        ok = False
+    if o["process"] == "system":
+        ok = ok and "pid" not in o and "type" not in o
+    else:
+        ok = ok and o["process"] == "j.1" and o["type"] == "j" and o["pid"] > 0
+    print(ascii(o["message"]))
+print("fields ok" if ok else "fields BAD")
+PY
+)
+assert_match "JSON: UTF-8 kept, bad byte replaced, quotes escaped" "^'caf[\\]xe9 [\\]ufffd\"q\"'\$" "$check"
+assert_match "JSON: second line" "^'second 1'\$" "$check"
+assert_match "JSON: system lines" "^'j\\.1 exited with code 0'\$" "$check"
+assert_match "JSON: every line has the documented fields" '^fields ok$' "$check"
+
 finish
