@@ -26,6 +26,14 @@ void buf_adds(struct buf *, const char *);
 void buf_printf(struct buf *, const char *, ...) printflike(2, 3);
 void buf_vprintf(struct buf *, const char *, va_list) printflike(2, 0);
 void buf_reset(struct buf *);
+
+/*
+ * Appends the first n bytes of s in single quotes for an error message:
+ * tab, CR, backslash and quote are escaped, other bytes that are not
+ * printable ASCII become \xNN (so no control character reaches a terminal),
+ * and text longer than max bytes is cut with "...".
+ */
+void buf_add_quoted(struct buf *, const char *s, size_t n, size_t max);
 char *buf_detach(struct buf *);
 void buf_free(struct buf *);
 

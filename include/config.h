@@ -160,6 +160,7 @@ int config_can_die(const struct config *c, const char *type);
  * - list: comma-separated, blanks around items trimmed, empty items refused.
  */
 int config_parse_timeout(const char *s, uint64_t *ms);
+int config_timeout_syntax(const char *s); /* [0-9]+(.[0-9]+)?, any size */
 int config_parse_port(const char *s, long *port);
 int config_parse_port_step(const char *s, long *step);
 int config_parse_bool(const char *s, int *b);

@@ -106,3 +106,34 @@ buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+/* Appends s quoted and escaped for a message; see buf.h. */
+void
+buf_add_quoted(struct buf *b, const char *s, size_t n, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+	size_t i;
+
+	buf_addc(b, '\'');
+	for (i = 0; i < n && i < max; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c == '\\' || c == '\'') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c >= 0x20 && c < 0x7f)
+			buf_addc(b, (char)c);
+		else {
+			buf_adds(b, "\\x");
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 0xf]);
+		}
+	}
+	if (i < n)
+		buf_adds(b, "...");
+	buf_addc(b, '\'');
+}

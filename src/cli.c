@@ -210,22 +210,6 @@ cli_valid_type(const char *s)
 	return n >= 1 && n <= 63;
 }
 
-/* Tells whether s has the form of a timeout: [0-9]+(.[0-9]+)? */
-static int
-cli_timeout_syntax(const char *s)
-{
-	size_t n;
-
-	if ((n = strspn(s, "0123456789")) == 0)
-		return 0;
-	if (s[n] == '.') {
-		s += n + 1;
-		if ((n = strspn(s, "0123456789")) == 0)
-			return 0;
-	}
-	return s[n] == '\0';
-}
-
 /*
  * Parses a list option's value and adds its items to *v. The messages are
  * the same as config.c's for tfrun.ini and the TFRUN_* variables.
@@ -368,7 +352,7 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 		break;
 	case OPT_TIMEOUT:
 		ok = config_parse_timeout(value, &c->timeout_ms) == 0;
-		if (cli_timeout_syntax(value))
+		if (config_timeout_syntax(value))
 			what = "is more than 86400 seconds";
 		else
 			what = "is not a number of seconds";

@@ -475,7 +475,7 @@ config_printable(const char *s)
 }
 
 /* Tells whether s has the form of a timeout: [0-9]+(.[0-9]+)? */
-static int
+int
 config_timeout_syntax(const char *s)
 {
 	size_t n;

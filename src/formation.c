@@ -46,34 +46,11 @@ formation_span_is(struct formation_span sp, const char *s)
 	return strlen(s) == sp.n && memcmp(sp.s, s, sp.n) == 0;
 }
 
-/*
- * Appends sp in single quotes, escaping bytes that are not printable ASCII
- * so that no control character reaches the terminal, and cutting long text.
- */
+/* Appends sp quoted for a message. */
 static void
 formation_quote(struct buf *b, struct formation_span sp)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char c;
-	size_t i;
-
-	buf_addc(b, '\'');
-	for (i = 0; i < sp.n && i < FORMATION_QUOTE_MAX; i++) {
-		c = (unsigned char)sp.s[i];
-		if (c == '\\' || c == '\'') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c >= 0x20 && c < 0x7f)
-			buf_addc(b, (char)c);
-		else {
-			buf_adds(b, "\\x");
-			buf_addc(b, hex[c >> 4]);
-			buf_addc(b, hex[c & 0xf]);
-		}
-	}
-	if (i < sp.n)
-		buf_adds(b, "...");
-	buf_addc(b, '\'');
+	buf_add_quoted(b, sp.s, sp.n, FORMATION_QUOTE_MAX);
 }
 
 /*

@@ -49,39 +49,11 @@ procfile_is_name_char(char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '-');
 }
 
-/*
- * Appends n bytes of s in single quotes. Bytes that are not printable ASCII
- * are escaped so that a binary or mangled file cannot put control
- * characters on the user's terminal, and long text is cut short.
- */
+/* Appends n bytes of s quoted for a message. */
 static void
 procfile_quote(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char c;
-	size_t i;
-
-	buf_addc(b, '\'');
-	for (i = 0; i < n && i < PROCFILE_QUOTE_MAX; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\t')
-			buf_adds(b, "\\t");
-		else if (c == '\r')
-			buf_adds(b, "\\r");
-		else if (c == '\\' || c == '\'') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c >= 0x20 && c < 0x7f)
-			buf_addc(b, (char)c);
-		else {
-			buf_adds(b, "\\x");
-			buf_addc(b, hex[c >> 4]);
-			buf_addc(b, hex[c & 0xf]);
-		}
-	}
-	if (i < n)
-		buf_adds(b, "...");
-	buf_addc(b, '\'');
+	buf_add_quoted(b, s, n, PROCFILE_QUOTE_MAX);
 }
 
 /*
