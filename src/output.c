@@ -8,6 +8,7 @@
  * file-static.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,16 +49,29 @@ static struct {
 } out = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = PTHREAD_COND_INITIALIZER };
 
-/* Writes all of data to fd 1; returns 0, or -1 with errno set. */
+/*
+ * Writes all of data to fd 1; returns 0, or -1 with errno set. Another
+ * program sharing the terminal or pipe may have made it non-blocking: then
+ * EAGAIN only means "wait", so the writer waits in poll(2).
+ */
 static int
 output_write_all(const char *data, size_t len)
 {
+	struct pollfd pfd;
 	ssize_t n;
 
 	while (len > 0) {
 		n = write(STDOUT_FILENO, data, len);
 		if (n == -1 && errno == EINTR)
 			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			pfd.fd = STDOUT_FILENO;
+			pfd.events = POLLOUT;
+			pfd.revents = 0;
+			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+				return -1;
+			continue;
+		}
 		if (n == -1)
 			return -1;
 		data += n;

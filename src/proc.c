@@ -32,6 +32,7 @@ struct proc {
 	int finished;       /* done() has run (or would have, if detached) */
 	int paused;
 	int detached;
+	unsigned long emitted; /* lines written so far, to see a new partial */
 	int status;
 	int termsig;
 	struct linebuf lb;
@@ -83,6 +84,7 @@ proc_emit(void *ctx, const char *line, size_t len)
 {
 	struct proc *p = ctx;
 
+	p->emitted++;
 	output_line(&p->src, line, len);
 }
 
@@ -132,7 +134,8 @@ static void
 proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
 	struct proc *p = stream->data;
-	int congested;
+	unsigned long before = p->emitted;
+	int congested, had_partial;
 
 	if (nread < 0) {
 		/* EOF or an error: either way this pipe is finished. */
@@ -142,17 +145,23 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	}
 	if (nread == 0)
 		return;
+	had_partial = linebuf_has_partial(&p->lb);
 	output_begin();
 	linebuf_feed(&p->lb, buf->base, (size_t)nread, proc_emit, p);
 	congested = output_end();
 
+	/*
+	 * The 1 s deadline belongs to the partial line now held: a new one
+	 * (the old one was completed, or there was none) gets a full second;
+	 * one that only grew keeps its deadline.
+	 */
 	if (!p->exited) {
-		if (linebuf_has_partial(&p->lb)) {
-			if (!uv_is_active((uv_handle_t *)&p->timer))
-				uv_timer_start(&p->timer, proc_timer_cb,
-				    PROC_PARTIAL_MS, 0);
-		} else
+		if (!linebuf_has_partial(&p->lb))
 			uv_timer_stop(&p->timer);
+		else if (!had_partial || p->emitted != before ||
+		    !uv_is_active((uv_handle_t *)&p->timer))
+			uv_timer_start(&p->timer, proc_timer_cb,
+			    PROC_PARTIAL_MS, 0);
 	}
 	if (congested)
 		proc_pause(p);
@@ -319,8 +328,11 @@ proc_pause(struct proc *p)
 		return;
 	p->paused = 1;
 	uv_read_stop((uv_stream_t *)&p->pipe);
-	if (p->exited)
-		uv_timer_stop(&p->timer);
+	/*
+	 * While tfrun does not read, the rest of a partial line may be
+	 * waiting in the pipe: no deadline runs until reading resumes.
+	 */
+	uv_timer_stop(&p->timer);
 }
 
 /* Reads again after a pause. */
@@ -331,9 +343,11 @@ proc_resume(struct proc *p)
 		return;
 	p->paused = 0;
 	uv_read_start((uv_stream_t *)&p->pipe, proc_alloc_cb, proc_read_cb);
-	if (p->exited && !uv_is_active((uv_handle_t *)&p->timer))
+	if (p->exited)
 		uv_timer_start(&p->timer, proc_timer_cb, PROC_DRAIN_GRACE_MS,
 		    0);
+	else if (linebuf_has_partial(&p->lb))
+		uv_timer_start(&p->timer, proc_timer_cb, PROC_PARTIAL_MS, 0);
 }
 
 /* Says whether pid is a process libuv spawned for a proc and will reap. */

@@ -23,6 +23,41 @@
 #include "proc.h"
 #include "reaper.h"
 
+/*
+ * Appends the pid of every process whose parent is this one, found in
+ * /proc/PID/stat: the slow way, for kernels without the children file.
+ */
+static void
+reaper_scan_ppid(struct buf *list)
+{
+	char path[64], stat[512], *close_paren;
+	struct dirent *de;
+	long ppid, self = (long)getpid();
+	DIR *dir;
+	FILE *f;
+	size_t n;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%.20s/stat", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(stat, 1, sizeof stat - 1, f);
+		fclose(f);
+		stat[n] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
+		if ((close_paren = strrchr(stat, ')')) == NULL ||
+		    sscanf(close_paren + 1, " %*c %ld", &ppid) != 1)
+			continue;
+		if (ppid == self)
+			buf_printf(list, "%s ", de->d_name);
+	}
+	closedir(dir);
+}
+
 /* Calls fn for each child pid of this process that libuv does not own. */
 static void
 reaper_each_adopted(void (*fn)(pid_t, void *), void *arg)
@@ -42,8 +77,11 @@ reaper_each_adopted(void (*fn)(pid_t, void *), void *arg)
 			continue;
 		snprintf(path, sizeof path, "/proc/self/task/%.20s/children",
 		    de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
+		if ((f = fopen(path, "r")) == NULL) {
+			/* No CONFIG_PROC_CHILDREN: find children by ppid. */
+			reaper_scan_ppid(&list);
+			break;
+		}
 		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 			buf_add(&list, chunk, n);
 		fclose(f);

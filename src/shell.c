@@ -6,7 +6,9 @@
  * tfrun's signals hit first: a forwarded SIGUSR1 kills a waiting shell
  * while the program that handles it lives on. For a simple command, tfrun
  * asks the shell to exec it instead (`exec COMMAND`), which runs the same
- * words the same way, only without the extra shell process.
+ * words the same way, only without the extra shell process. Commands whose
+ * first word is a shell builtin are left alone, so that the builtin, not a
+ * program of the same name, still runs them.
  */
 #include <string.h>
 
@@ -22,6 +24,11 @@ static const char *const shell_first_words[] = {
 	"hash", "jobs", "local", "read", "readonly", "return", "set", "shift",
 	"source", "times", "trap", "type", "ulimit", "umask", "unalias",
 	"unset", "wait",
+	/*
+	 * Builtins that also exist as programs behave differently from them
+	 * (dash's echo reads -e as text): keep the shell's own.
+	 */
+	"echo", "false", "kill", "printf", "pwd", "test", "[", "true",
 };
 
 /* Says whether c may appear in a simple command as tfrun accepts it. */

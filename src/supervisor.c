@@ -79,13 +79,17 @@ struct supervisor {
 	uv_timer_t deadline;
 	uint64_t adopted_kill_at; /* SIGKILL adopted orphans from then on */
 	size_t adopted;        /* adopted children alive at the last look */
+	int adopted_given_up;  /* those left after SIGKILL are not waited for */
 	enum sv_reason reason;
 	int status;            /* tfrun's exit status */
 	int closing;           /* handles are being closed; the loop ends */
+	int stop_signals;      /* SIGINT/SIGTERM/SIGHUP received so far */
 };
 
 /* How often groups that outlived their leader are checked at shutdown. */
 #define SV_POLL_MS 20
+/* How long after SIGKILL adopted processes are still waited for. */
+#define SV_ADOPTED_GRACE_MS 2000
 
 static const int sv_signals[5] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 	SIGUSR2 };
@@ -116,9 +120,19 @@ slot_active(const struct slot *s)
 static void
 slot_probe(struct slot *s)
 {
-	if (s->run == NULL && s->group_alive &&
-	    uv_kill(-s->pgid, 0) == UV_ESRCH)
+	int err;
+
+	if (s->run != NULL || !s->group_alive)
+		return;
+	err = uv_kill(-s->pgid, 0);
+	if (err == UV_ESRCH)
 		s->group_alive = 0;
+	else if (err == UV_EPERM) {
+		/* Members tfrun may not signal (setuid): it cannot stop them. */
+		output_system("%s: what is left of its process group runs "
+		    "as another user; tfrun cannot stop it", s->name);
+		s->group_alive = 0;
+	}
 }
 
 /* Sends sig to the slot's process group. */
@@ -170,22 +184,21 @@ static void
 supervisor_stop_groups(struct supervisor *sv)
 {
 	uint64_t now = uv_now(&sv->loop);
-	const char *signame = NULL;
 	struct slot *s;
 	size_t i;
-	int mixed = 0;
+	int mixed = 0, sig = 0;
 
 	for (i = 0; i < sv->nslots; i++) {
 		s = sv->slots[i];
 		if (!slot_active(s))
 			continue;
-		if (signame == NULL)
-			signame = sig_name(s->type->stop_signal);
-		else if (strcmp(signame, sig_name(s->type->stop_signal)) != 0)
+		if (sig == 0)
+			sig = s->type->stop_signal;
+		else if (sig != s->type->stop_signal)
 			mixed = 1;
 	}
-	if (signame != NULL && !mixed)
-		output_system("sending %s to all processes", signame);
+	if (sig != 0 && !mixed)
+		output_system("sending %s to all processes", sig_name(sig));
 	for (i = 0; i < sv->nslots; i++) {
 		s = sv->slots[i];
 		if (s->state == SLOT_BACKOFF) {
@@ -223,6 +236,8 @@ supervisor_check_end(struct supervisor *sv)
 	size_t i;
 	int highest = 0, leftovers = 0;
 
+	for (i = 0; i < sv->nslots; i++)
+		slot_probe(sv->slots[i]);
 	for (i = 0; i < sv->nslots; i++) {
 		if (slot_live(sv->slots[i]))
 			return;
@@ -236,7 +251,19 @@ supervisor_check_end(struct supervisor *sv)
 		if (sv->slots[i]->status > highest)
 			highest = sv->slots[i]->status;
 	}
-	if ((sv->adopted = reaper_reap()) > 0)
+	sv->adopted = reaper_reap();
+	/* After SIGKILL, only processes tfrun may not signal can remain. */
+	if (sv->adopted > 0 && sv->adopted_kill_at != 0 &&
+	    sv->reason != SV_RUNNING &&
+	    uv_now(&sv->loop) > sv->adopted_kill_at + SV_ADOPTED_GRACE_MS) {
+		if (!sv->adopted_given_up)
+			output_system("%zu adopted process%s could not be "
+			    "stopped", sv->adopted, sv->adopted == 1 ? "" :
+			    "es");
+		sv->adopted_given_up = 1;
+		sv->adopted = 0;
+	}
+	if (sv->adopted > 0)
 		leftovers = 1;
 	if (sv->reason == SV_RUNNING) {
 		sv->reason = SV_ALL_ENDED;
@@ -296,23 +323,19 @@ supervisor_log_end(const struct slot *s, int status, int termsig)
 		output_system("%s exited with code %d", s->name, status);
 }
 
-/* A run has exited and its output is drained: decide what follows. */
+/*
+ * A run of the slot ended with status (its exit code or 128 + signal):
+ * decide, by the restart policy, what follows. Failed spawns come here too,
+ * as runs that lasted no time, so they back off like any quick failure.
+ */
 static void
-supervisor_done(void *ctx, struct proc *p, int status, int termsig)
+supervisor_ended(struct slot *s, int status)
 {
-	struct slot *s = ctx;
 	struct supervisor *sv = s->sv;
 	enum policy_action action;
 	uint64_t now = uv_now(&sv->loop), delay;
 
-	(void)p;
-	s->run = NULL;
 	s->status = status;
-	slot_probe(s);
-	if (!s->group_alive)
-		s->kill_at = 0;
-	supervisor_log_end(s, status, termsig);
-
 	if (sv->reason != SV_RUNNING || s->state == SLOT_STOPPING) {
 		s->state = SLOT_EXITED;
 		supervisor_check_end(sv);
@@ -355,6 +378,21 @@ supervisor_done(void *ctx, struct proc *p, int status, int termsig)
 	}
 }
 
+/* A run has exited and its output is drained. */
+static void
+supervisor_done(void *ctx, struct proc *p, int status, int termsig)
+{
+	struct slot *s = ctx;
+
+	(void)p;
+	s->run = NULL;
+	slot_probe(s);
+	if (!s->group_alive)
+		s->kill_at = 0;
+	supervisor_log_end(s, status, termsig);
+	supervisor_ended(s, status);
+}
+
 /* Starts one run of the slot's instance. */
 static void
 supervisor_spawn(struct slot *s)
@@ -386,17 +424,17 @@ supervisor_spawn(struct slot *s)
 		return;
 	}
 
-	/* A failed spawn ends the run at once, as a shell would report it. */
+	/*
+	 * A failed spawn (a missing root, EMFILE, EAGAIN) is a run that
+	 * ended at once, with the status a shell would give; the restart
+	 * policy decides whether it is tried again.
+	 */
 	s->run = NULL;
 	status = err == UV_ENOENT ? 127 : err == UV_EACCES ? 126 : 1;
 	output_system("%s could not be started: %s", s->name,
 	    uv_strerror(err));
-	s->status = status;
-	s->state = SLOT_FAILED;
-	if (s->type->can_die)
-		supervisor_check_end(sv);
-	else
-		supervisor_shutdown(sv, SV_INSTANCE, status);
+	s->state = SLOT_RUNNING;
+	supervisor_ended(s, status);
 }
 
 /* Arms the deadline timer for the earliest pending deadline, if any. */
@@ -476,8 +514,12 @@ supervisor_sigchld_cb(uv_signal_t *handle, int signum)
 {
 	struct supervisor *sv = handle->data;
 
+	size_t i;
+
 	(void)signum;
 	sv->adopted = reaper_reap();
+	for (i = 0; i < sv->nslots; i++)
+		slot_probe(sv->slots[i]);
 	if (sv->reason != SV_RUNNING)
 		supervisor_check_end(sv);
 }
@@ -501,16 +543,26 @@ supervisor_signal_cb(uv_signal_t *handle, int signum)
 		return;
 	}
 	if (sv->reason == SV_RUNNING) {
+		sv->stop_signals++;
 		output_system("%s received, starting shutdown",
 		    sig_name(signum));
 		supervisor_shutdown(sv, SV_REQUESTED, 0);
 		return;
 	}
-	/* A second SIGINT or SIGTERM means: do not wait any longer. */
-	if (signum != SIGHUP) {
-		output_system("%s received again", sig_name(signum));
-		supervisor_kill_all(sv);
+	if (signum == SIGHUP)
+		return;
+	/*
+	 * A second SIGINT or SIGTERM means: do not wait any longer. The first
+	 * one during a shutdown tfrun started by itself only asks for the
+	 * same graceful stop, already under way.
+	 */
+	if (sv->stop_signals++ == 0) {
+		output_system("%s received, already stopping (send it again "
+		    "to kill at once)", sig_name(signum));
+		return;
 	}
+	output_system("%s received again", sig_name(signum));
+	supervisor_kill_all(sv);
 }
 
 /* Resumes reading every run once the output has drained. */
@@ -625,6 +677,7 @@ supervisor_run(const struct plan *plan)
 	if ((err = output_start(&sv.loop, &style, &ops)) != 0) {
 		fprintf(stderr, "tfrun: cannot start the output: %s\n",
 		    uv_strerror(err));
+		uv_run(&sv.loop, UV_RUN_DEFAULT); /* let close callbacks run */
 		uv_loop_close(&sv.loop);
 		return 1;
 	}

@@ -59,6 +59,42 @@ assert_match "second SIGINT: killed" 'stubborn\.1 terminated by SIGKILL' "$out"
 [ "$ms" -lt 2000 ] && pass "second SIGINT ends tfrun at once (${ms} ms)" || fail "second SIGINT ends tfrun at once (${ms} ms)"
 assert_eq "second SIGINT: status 0" 0 "$RC"
 
+# --- per-type stop signals: each group gets its own, and the log says so
+cat >Procfile <<EOF2
+web: $C trapexit:TERM:0 print:1:ready wait
+worker: $C trapexit:INT:0 print:1:ready wait
+EOF2
+printf '[process.worker]\nstop_signal = SIGINT\n' >tfrun.ini
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1' && wait_for out.txt 'worker\.1 +\| ready 1'
+kill -TERM "$BG"
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_match "mixed: SIGTERM to web.1" 'system +\| sending SIGTERM to web\.1$' "$out"
+assert_match "mixed: SIGINT to worker.1" 'system +\| sending SIGINT to worker\.1$' "$out"
+assert_match "worker got SIGINT" 'worker\.1 +\| got SIGINT' "$out"
+assert_match "web got SIGTERM" 'web\.1 +\| got SIGTERM' "$out"
+assert_no_match "no 'to all processes' when signals differ" 'to all processes' "$out"
+rm tfrun.ini
+
+# --- when an instance's exit started the shutdown, the first ^C does not
+# escalate; a second one does
+cat >Procfile <<EOF2
+stubborn: exec $C ignore:TERM ignore:INT print:1:ready wait
+quitter: $C print:1:bye exit:2
+EOF2
+start_bg out.txt start -t 60
+wait_for out.txt 'sending SIGTERM to all processes'
+kill -INT "$BG"
+wait_for out.txt 'SIGINT received, already stopping'
+kill -0 "$BG" 2>/dev/null && pass "first ^C during shutdown: still graceful" ||
+	fail "first ^C during shutdown: still graceful"
+assert_no_match "first ^C: no SIGKILL" 'SIGKILL' "$(cat out.txt)"
+kill -INT "$BG"
+wait_exit "$BG" 15
+assert_match "second ^C: SIGKILL" 'stubborn\.1 terminated by SIGKILL' "$(cat out.txt)"
+assert_eq "status is still the instance's" 2 "$RC"
+
 # --- one instance exiting 3 stops the rest; tfrun exits 3
 cat >Procfile <<EOF2
 web: $C wait

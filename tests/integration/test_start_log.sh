@@ -52,11 +52,11 @@ assert_no_match "--color never" $'\033' "$out"
 # On a terminal (script(1) gives a pty), auto means colour unless NO_COLOR
 # is set or TERM is dumb.
 if command -v script >/dev/null 2>&1; then
-	out=$("${CLEAN_ENV[@]}" TERM=xterm script -qec "$TFRUN start" /dev/null 2>&1)
+	out=$("${CLEAN_ENV[@]}" TERM=xterm script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
 	assert_match "auto on a terminal: colour" $'\033\\[36m' "$out"
-	out=$("${CLEAN_ENV[@]}" TERM=xterm NO_COLOR=1 script -qec "$TFRUN start" /dev/null 2>&1)
+	out=$("${CLEAN_ENV[@]}" TERM=xterm NO_COLOR=1 script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
 	assert_no_match "auto with NO_COLOR: none" $'\033\\[3' "$out"
-	out=$("${CLEAN_ENV[@]}" TERM=dumb script -qec "$TFRUN start" /dev/null 2>&1)
+	out=$("${CLEAN_ENV[@]}" TERM=dumb script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
 	assert_no_match "auto with TERM=dumb: none" $'\033\\[3' "$out"
 else
 	fail "script(1) is needed to test colours on a terminal"
@@ -111,6 +111,55 @@ EOF2
 tfrun start --no-prefix >out.txt 2>&1
 lens=$(grep -vE 'exited|started' out.txt | awk '{ print length($0) }' | tr '\n' ' ')
 assert_eq "exact multiple of 64 KiB: no empty piece" "65536 65536 " "$lens"
+
+# --- a stream whose every write ends mid-line: each partial line gets its
+# own second, so no line is cut although partials are held for 1.8 s in all
+args=()
+for i in 1 2 3 4 5 6; do
+	args+=("raw:$(printf 'ne %d\nli' "$i" | od -An -tx1 | tr -d ' \n')" sleep:300)
+done
+# The stream starts "li" and ends "li": wrap with matching pieces.
+cat >Procfile <<EOF2
+s: $C raw:$(printf 'first\nli' | od -An -tx1 | tr -d ' \n') sleep:300 ${args[*]} raw:$(printf 'ne end\n' | od -An -tx1 | tr -d ' \n')
+EOF2
+tfrun start --no-timestamp --no-prefix >out.txt 2>&1
+lines=$(grep -vE 'started|exited' out.txt | tr '\n' '|')
+assert_eq "no line cut by the partial-line deadline" "first|line 1|line 2|line 3|line 4|line 5|line 6|line end|" "$lines"
+
+# --- a stdout another program made non-blocking: EAGAIN means wait, not
+# "closed"; every line arrives and the exit status is 0
+cat >Procfile <<EOF2
+f: $C flood:50000:f
+EOF2
+res=$(python3 - "$TFRUN" <<'PY'
+import fcntl, os, subprocess, sys, time
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen([sys.argv[1], "start", "--no-timestamp"], stdout=w,
+                     stderr=subprocess.STDOUT, env={"PATH": "/usr/bin:/bin"})
+os.close(w)
+data = b""
+with os.fdopen(r, "rb") as f:
+    time.sleep(0.5)  # let the pipe fill while nobody reads
+    while True:
+        chunk = f.read1(4096)
+        if not chunk:
+            break
+        data += chunk
+        time.sleep(0.0005)
+rc = p.wait()
+n = sum(1 for l in data.split(b"\n") if l.startswith(b"f.1    | f "))
+print(rc, n)
+PY
+)
+assert_eq "non-blocking stdout: exit 0 and all 50000 lines" "0 50000" "$res"
+
+# --- a command whose first word is a shell builtin runs as the builtin
+cat >Procfile <<EOF2
+b: echo -e builtin
+EOF2
+tfrun start --no-prefix >out.txt 2>&1
+assert_match "dash's echo, not /bin/echo" '^-e builtin$' "$(cat out.txt)"
 
 # --- JSON Lines: every line valid JSON with the documented fields;
 # invalid UTF-8 becomes U+FFFD

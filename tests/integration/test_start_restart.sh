@@ -54,6 +54,26 @@ kill -TERM "$BG"
 wait_exit "$BG" 15
 rm tfrun.ini
 
+# --- a restart that cannot spawn (the root is gone for a moment) backs off
+# like any quick failure instead of stopping everything
+mkdir app
+cat >app/Procfile <<EOF2
+a: $C print:1:run exit:1
+b: $C wait
+EOF2
+start_bg out.txt start -d "$T/app" --restart always
+wait_for out.txt 'a\.1 restarting in 1s'
+mv app app.away
+wait_for out.txt 'a\.1 could not be started' 5
+wait_for out.txt 'a\.1 restarting in 4s' 5 && pass "failed spawn: backs off" || fail "failed spawn: backs off"
+mv app.away app
+wait_for out.txt 'a\.1 restarting in 8s' 10
+assert_eq "ran again once the root was back" 2 "$(grep -cE 'a\.1 +\| run 1' out.txt)"
+assert_no_match "nothing stopped" 'sending SIGTERM' "$(cat out.txt)"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "then SIGTERM: exit 0" 0 "$RC"
+
 # --- backpressure: with nobody reading stdout, tfrun stops reading the
 # producer (which then blocks) instead of buffering: its memory stays
 # bounded, and once stdout is read again every line arrives.
