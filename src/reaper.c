@@ -20,6 +20,7 @@
 #endif
 
 #include "buf.h"
+#include "guard.h"
 #include "proc.h"
 #include "reaper.h"
 
@@ -92,7 +93,8 @@ reaper_each_adopted(void (*fn)(pid_t, void *), void *arg)
 		pid = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		if (pid > 0 && !proc_owns_pid((int)pid))
+		if (pid > 0 && !proc_owns_pid((int)pid) &&
+		    pid != guard_pid())
 			fn((pid_t)pid, arg);
 	}
 	buf_free(&list);

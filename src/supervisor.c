@@ -24,6 +24,7 @@
 #include <uv.h>
 
 #include "cmd.h"
+#include "guard.h"
 #include "output.h"
 #include "policy.h"
 #include "proc.h"
@@ -418,6 +419,7 @@ supervisor_spawn(struct slot *s)
 	if (err == 0) {
 		s->pid = s->pgid = proc_pid(s->run);
 		s->group_alive = 1;
+		guard_watch(s->pid);
 		s->state = SLOT_RUNNING;
 		output_system("%s started with pid %d on port %ld", s->name,
 		    s->pid, s->port);
@@ -651,9 +653,14 @@ supervisor_run(const struct plan *plan)
 
 	memset(&sv, 0, sizeof sv);
 	sv.plan = plan;
+	/* Forked first, while tfrun has no thread or handle yet. */
+	if (guard_start() != 0)
+		fprintf(stderr, "tfrun: warning: no guard process: if tfrun "
+		    "is killed, its processes may survive it\n");
 	if ((err = uv_loop_init(&sv.loop)) != 0) {
 		fprintf(stderr, "tfrun: cannot start the event loop: %s\n",
 		    uv_strerror(err));
+		guard_stop();
 		return 1;
 	}
 
@@ -679,6 +686,7 @@ supervisor_run(const struct plan *plan)
 		    uv_strerror(err));
 		uv_run(&sv.loop, UV_RUN_DEFAULT); /* let close callbacks run */
 		uv_loop_close(&sv.loop);
+		guard_stop();
 		return 1;
 	}
 
@@ -712,6 +720,7 @@ supervisor_run(const struct plan *plan)
 		uv_run(&sv.loop, UV_RUN_DEFAULT);
 		uv_loop_close(&sv.loop);
 	}
+	guard_stop();
 	for (i = 0; i < sv.nslots; i++)
 		free(sv.slots[i]);
 	free(sv.slots);

@@ -9,6 +9,7 @@ port=$((20000 + RANDOM % 20000))
 
 setsid "${CLEAN_ENV[@]}" valgrind --leak-check=full --show-leak-kinds=all \
 	--errors-for-leak-kinds=all --error-exitcode=99 --track-fds=no \
+	--child-silent-after-fork=yes \
 	--log-file=vg.txt "$TFRUN" start -f Procfile.example -e .env.example -p "$port" \
 	>out.txt 2>&1 </dev/null &
 BG=$!
