@@ -104,7 +104,10 @@ wait_for() {
 start_bg() {
 	local out=$1
 	shift
-	setsid "${CLEAN_ENV[@]}" "${TF_ENV[@]}" "$TFRUN" "$@" >"$out" 2>&1 </dev/null &
+	# Emptied here, not by the background job's own redirection, so that
+	# nobody can read the previous run's output as this one's.
+	: >"$out"
+	setsid "${CLEAN_ENV[@]}" "${TF_ENV[@]}" "$TFRUN" "$@" >>"$out" 2>&1 </dev/null &
 	BG=$!
 	BG_PIDS="$BG_PIDS $BG"
 }
