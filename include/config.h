@@ -154,13 +154,13 @@ int config_can_die(const struct config *c, const char *type);
 /*
  * Value parsers shared by the INI file, the variables and the command line.
  * Each returns 0 and sets its output, or -1 leaving it alone.
- * - timeout: seconds, decimals allowed ("2.5"), 0 to 86400.
+ * - timeout: seconds, decimals allowed ("2.5", ".5", "1."), 0 to 86400.
  * - port: 1 to 65535.  port_step: 1 to 65535.
  * - bool: true/false, yes/no, on/off, 1/0 (any case).
  * - list: comma-separated, blanks around items trimmed, empty items refused.
  */
 int config_parse_timeout(const char *s, uint64_t *ms);
-int config_timeout_syntax(const char *s); /* [0-9]+(.[0-9]+)?, any size */
+int config_timeout_syntax(const char *s); /* 5, 2.5, .5, 1.: any size */
 int config_parse_port(const char *s, long *port);
 int config_parse_port_step(const char *s, long *step);
 int config_parse_bool(const char *s, int *b);

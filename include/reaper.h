@@ -18,7 +18,11 @@ int reaper_enable(void);
  */
 size_t reaper_reap(void);
 
-/* Sends sig to every adopted child (and its group when it leads one). */
+/*
+ * Sends sig to every adopted child (and its group when it leads one). A
+ * signal other than SIGKILL reaches each process once: calling again only
+ * reaches those adopted since.
+ */
 void reaper_signal(int sig);
 
 #endif

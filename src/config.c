@@ -260,7 +260,8 @@ config_parse_timeout(const char *s, uint64_t *ms)
 	int digits = 0, up = 0;
 	const char *p = s;
 
-	if (*p < '0' || *p > '9')
+	/* Seconds with optional decimals: "5", "2.5", ".5" and "1." all do. */
+	if (!config_timeout_syntax(s))
 		return -1;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		/* Past the maximum the value no longer matters. */
@@ -268,10 +269,7 @@ config_parse_timeout(const char *s, uint64_t *ms)
 			secs = secs * 10 + (uint64_t)(*p - '0');
 	}
 	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		for (; *p >= '0' && *p <= '9'; p++) {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
 			if (digits < 3) {
 				frac = frac * 10 + (uint64_t)(*p - '0');
 				digits++;
@@ -281,7 +279,7 @@ config_parse_timeout(const char *s, uint64_t *ms)
 		for (; digits < 3; digits++)
 			frac *= 10;
 	}
-	if (*p != '\0' || secs > CONFIG_TIMEOUT_MAX_S)
+	if (secs > CONFIG_TIMEOUT_MAX_S)
 		return -1;
 	if (secs * 1000 + frac + up > CONFIG_TIMEOUT_MAX_S * 1000ULL)
 		return -1;
@@ -474,20 +472,17 @@ config_printable(const char *s)
 	return copy;
 }
 
-/* Tells whether s has the form of a timeout: [0-9]+(.[0-9]+)? */
+/* Tells whether s has the form of a timeout: 5, 2.5, .5 or 1. */
 int
 config_timeout_syntax(const char *s)
 {
-	size_t n;
+	size_t whole, frac = 0;
 
-	if ((n = strspn(s, "0123456789")) == 0)
-		return 0;
-	if (s[n] == '.') {
-		s += n + 1;
-		if ((n = strspn(s, "0123456789")) == 0)
-			return 0;
-	}
-	return s[n] == '\0';
+	whole = strspn(s, "0123456789");
+	s += whole;
+	if (*s == '.')
+		frac = strspn(++s, "0123456789");
+	return (whole > 0 || frac > 0) && s[frac] == '\0';
 }
 
 /* Returns an owned sentence saying why s is not a good value of kind. */

@@ -6,6 +6,8 @@
  * Procfile, env file, config, port) or a failed client request; 2 a usage
  * error; otherwise what `start` or `run` define (see the man page).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,11 @@
 #include "formation.h"
 #include "cmd.h"
 #include "plan.h"
+#include "procfile.h"
+#include "xmalloc.h"
+
+/* The largest count a formation may name (the largest port step). */
+#define MAIN_MAX_COUNT 65535
 
 extern char **environ;
 
@@ -35,6 +42,58 @@ main_print_cause(const char *cause)
 	}
 }
 
+/*
+ * Checks the form of `start`'s operands (TYPE or TYPE=N, each type once):
+ * a malformed one is a usage error like a malformed flag. Whether the type
+ * exists and the count fits is the app's business, checked later.
+ */
+static int
+main_check_operands(char *const *args, size_t nargs, char **cause)
+{
+	const char *eq, *a;
+	size_t i, j, len;
+
+	for (i = 0; i < nargs; i++) {
+		a = args[i];
+		eq = strchr(a, '=');
+		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
+		if (len == 0 || len > PROCFILE_NAME_MAX ||
+		    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_-") != len || (eq != NULL && (eq[1] == '\0' ||
+		    strspn(eq + 1, "0123456789") != strlen(eq + 1) ||
+		    strlen(eq + 1) > 5))) {
+			xasprintf(cause, "'%s': expected TYPE or TYPE=N (N a "
+			    "whole number)", a);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			if (strncmp(args[j], a, len) == 0 &&
+			    (args[j][len] == '\0' || args[j][len] == '=')) {
+				xasprintf(cause, "'%s': process type named "
+				    "twice", a);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * libuv takes fds 0-2 to be open (it asserts so when it closes its own):
+ * a closed one is opened on /dev/null, so output meant for it is dropped.
+ */
+static void
+main_open_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) == -1)
+			exit(1);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -42,6 +101,8 @@ main(int argc, char **argv)
 	struct plan plan;
 	char *cause;
 	int status;
+
+	main_open_std_fds();
 
 	if (cli_parse(argc, argv, &cli, &cause) != 0) {
 		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
@@ -56,13 +117,20 @@ main(int argc, char **argv)
 		struct formation_spec fs;
 
 		if (formation_parse("--formation", cli.flags.formation,
-		    LONG_MAX, &fs, &cause) != 0) {
+		    MAIN_MAX_COUNT, &fs, &cause) != 0) {
 			fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
 			free(cause);
 			cli_free(&cli);
 			return 2;
 		}
 		formation_spec_free(&fs);
+	}
+	if (cli.command == CLI_START &&
+	    main_check_operands(cli.args, cli.nargs, &cause) != 0) {
+		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
+		free(cause);
+		cli_free(&cli);
+		return 2;
 	}
 	if (cli.command == CLI_VERSION) {
 		printf("tfrun %s\n", TFRUN_VERSION);

@@ -99,17 +99,34 @@ plan_getvar(void *ctx, const char *name)
 	return NULL;
 }
 
-/* Reads a file, reporting a failure as "PATH: reason". */
+/*
+ * Reads a file, reporting a failure as "PATH: reason", or as "ORIGIN:
+ * PATH: reason" when the file was named in tfrun.ini (origin is then the
+ * INI line that named it).
+ */
 static int
-plan_read(struct plan_errors *e, const char *path, char **data, size_t *len)
+plan_read_from(struct plan_errors *e, const char *origin, const char *path,
+    char **data, size_t *len)
 {
 	int err;
 
 	if ((err = file_read(path, data, len)) != 0) {
-		plan_errorf(e, "%s: cannot read: %s", path, strerror(-err));
+		if (origin != NULL)
+			plan_errorf(e, "%s: %s: cannot read: %s", origin, path,
+			    strerror(-err));
+		else
+			plan_errorf(e, "%s: cannot read: %s", path,
+			    strerror(-err));
 		return -1;
 	}
 	return 0;
+}
+
+/* Reads a file named on the command line or by default. */
+static int
+plan_read(struct plan_errors *e, const char *path, char **data, size_t *len)
+{
+	return plan_read_from(e, NULL, path, data, len);
 }
 
 /* Returns 1 when the effective value of field came from tfrun.ini. */
@@ -192,19 +209,31 @@ plan_load_ini(struct plan *p, struct plan_errors *e,
 /* Reads and parses the Procfile. Returns 0 when it is valid. */
 static int
 plan_load_procfile(struct plan *p, struct plan_errors *e,
-    const struct config *ini)
+    const struct config *ini, enum cli_command command)
 {
+	const char *origin = NULL;
 	char *data, *cause;
 	size_t len;
 	int rc;
 
 	if (p->procfile == NULL) {
-		if (ini->set & CONFIG_PROCFILE)
+		if (ini->set & CONFIG_PROCFILE) {
 			p->procfile = plan_join(p->root, ini->procfile);
-		else
+			origin = ini->origin[config_field_index(
+			    CONFIG_PROCFILE)];
+		} else {
 			p->procfile = plan_join(p->root, "Procfile");
+			/*
+			 * `run` and `env` need the app's environment, not
+			 * its processes: like foreman run, they work in a
+			 * directory without a Procfile.
+			 */
+			if ((command == CLI_RUN || command == CLI_ENV) &&
+			    !plan_exists(p->procfile))
+				return 1;
+		}
 	}
-	if (plan_read(e, p->procfile, &data, &len) != 0)
+	if (plan_read_from(e, origin, p->procfile, &data, &len) != 0)
 		return -1;
 	rc = procfile_parse(p->procfile, data, len, &p->pf, &cause);
 	if (rc != 0)
@@ -243,7 +272,9 @@ plan_load_env(struct plan *p, struct plan_errors *e, char *const *envp)
 	for (i = 0; i < c->nenv; i++) {
 		path = from_ini ? plan_join(p->root, c->env[i]) :
 		    xstrdup(c->env[i]);
-		if (plan_read(e, path, &data, &len) == 0) {
+		if (plan_read_from(e, from_ini ?
+		    c->origin[config_field_index(CONFIG_ENV)] : NULL, path,
+		    &data, &len) == 0) {
 			if (env_add_file(&p->env, path, data, len,
 			    &cause) != 0)
 				plan_error_take(e, cause);
@@ -399,7 +430,7 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 	config_apply(&p->cfg, &vars);
 	config_apply(&p->cfg, &cli->flags);
 
-	procfile_ok = plan_load_procfile(p, &e, &ini) == 0;
+	procfile_ok = plan_load_procfile(p, &e, &ini, cli->command) == 0;
 	plan_load_env(p, &e, envp);
 	plan_base_port(p, &e);
 	if (procfile_ok)

@@ -20,6 +20,7 @@
 #endif
 
 #include "buf.h"
+#include "compat.h"
 #include "guard.h"
 #include "proc.h"
 #include "reaper.h"
@@ -132,18 +133,35 @@ reaper_reap(void)
 	return alive;
 }
 
+/*
+ * Pids already sent the stop signal: a process adopted later in a shutdown
+ * gets it too, but nobody gets it twice (some programs take a second
+ * SIGTERM as "quit now").
+ */
+static pid_t reaper_stopped[1024];
+static size_t reaper_nstopped;
+
 /* Signals one adopted child, and its group when it leads one. */
 static void
 reaper_signal_one(pid_t pid, void *arg)
 {
 	int sig = *(int *)arg;
+	size_t i;
 
+	if (sig != SIGKILL) {
+		for (i = 0; i < reaper_nstopped; i++) {
+			if (reaper_stopped[i] == pid)
+				return;
+		}
+		if (reaper_nstopped < nitems(reaper_stopped))
+			reaper_stopped[reaper_nstopped++] = pid;
+	}
 	if (getpgid(pid) == pid)
 		kill(-pid, sig);
 	kill(pid, sig);
 }
 
-/* Signals every adopted child. */
+/* Signals every adopted child; see reaper.h. */
 void
 reaper_signal(int sig)
 {

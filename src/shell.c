@@ -17,7 +17,7 @@
 
 /* First words that `exec` cannot stand before. */
 static const char *const shell_first_words[] = {
-	"!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi",
+	"!", "{", "}", "case", "chdir", "do", "done", "elif", "else", "esac", "fi",
 	"for", "function", "if", "in", "select", "then", "time", "until",
 	"while", ":", ".", "alias", "bg", "break", "cd", "command",
 	"continue", "eval", "exec", "exit", "export", "fc", "fg", "getopts",

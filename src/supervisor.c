@@ -499,6 +499,9 @@ supervisor_deadline_cb(uv_timer_t *timer)
 	}
 	if (sv->reason != SV_RUNNING) {
 		sv->adopted = reaper_reap();
+		/* Adopted during the shutdown: they get the stop signal too. */
+		if (sv->adopted > 0 && now < sv->adopted_kill_at)
+			reaper_signal(SIGTERM);
 		if (sv->adopted > 0 && now >= sv->adopted_kill_at) {
 			output_system("sending SIGKILL to %zu adopted "
 			    "process%s", sv->adopted, sv->adopted == 1 ? "" :
@@ -520,6 +523,9 @@ supervisor_sigchld_cb(uv_signal_t *handle, int signum)
 
 	(void)signum;
 	sv->adopted = reaper_reap();
+	if (sv->reason != SV_RUNNING && sv->adopted > 0 &&
+	    uv_now(&sv->loop) < sv->adopted_kill_at)
+		reaper_signal(SIGTERM);
 	for (i = 0; i < sv->nslots; i++)
 		slot_probe(sv->slots[i]);
 	if (sv->reason != SV_RUNNING)

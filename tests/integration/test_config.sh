@@ -273,4 +273,15 @@ EOF
 starts "a full tfrun.ini is valid" 'web\.1 \(port 5000\), web\.2 \(port 5001\), worker\.1 \(port 5100\)'
 rm tfrun.ini
 
+# --- files named in tfrun.ini that cannot be read name the INI line
+mkdir inidir
+printf 'web: x\n' >inidir/Procfile
+printf '[tfrun]\n\nenv = missing.env\n' >inidir/tfrun.ini
+tf check -d inidir
+assert_eq "ini env file missing: exit 1" 1 "$RC"
+assert_match "ini env file missing: names tfrun.ini and the line" '^tfrun: inidir/tfrun\.ini:3: inidir/missing\.env: cannot read' "$ERR"
+printf '[tfrun]\nprocfile = nope\n' >inidir/tfrun.ini
+tf check -d inidir
+assert_match "ini procfile missing: names tfrun.ini and the line" '^tfrun: inidir/tfrun\.ini:2: inidir/nope: cannot read' "$ERR"
+
 finish

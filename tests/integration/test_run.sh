@@ -184,4 +184,15 @@ assert_eq "invalid Procfile: exit 1" 1 "$RC"
 assert_match "invalid Procfile: reported" '^tfrun: Procfile:2: ' "$ERR"
 [ -e ran.txt ] && fail "invalid Procfile: nothing ran" || pass "invalid Procfile: nothing ran"
 
+# --- run and env work without a Procfile, like foreman run
+mkdir noproc
+printf 'ONLY=here\n' >noproc/.env
+(cd noproc && "${CLEAN_ENV[@]}" "$TFRUN" run sh -c 'echo "$ONLY $PS"') >np.txt 2>&1
+assert_eq "run without a Procfile: exit 0" 0 "$?"
+assert_eq "run without a Procfile: the .env applies" "here run.1" "$(cat np.txt)"
+(cd noproc && "${CLEAN_ENV[@]}" "$TFRUN" env) >np.txt 2>&1
+assert_match "env without a Procfile" '^ONLY=here$' "$(cat np.txt)"
+(cd noproc && "${CLEAN_ENV[@]}" "$TFRUN" check) >np.txt 2>&1
+assert_eq "check still needs one" 1 "$?"
+
 finish

@@ -238,4 +238,17 @@ else
 	pass "EPIPE: the instance was stopped"
 fi
 
+# --- closed stdin, stdout or stderr: no crash, the usual statuses
+cat >Procfile <<EOF2
+web: $C print:1:hi wait
+bad: $C exit:3
+EOF2
+"${CLEAN_ENV[@]}" "$TFRUN" start <&- >out.txt 2>&1
+assert_eq "stdin closed: the instance's status" 3 "$?"
+"${CLEAN_ENV[@]}" "$TFRUN" start >out.txt 2>&-
+assert_eq "stderr closed: the instance's status" 3 "$?"
+"${CLEAN_ENV[@]}" "$TFRUN" start >&- 2>err.txt
+assert_eq "stdout closed: the instance's status" 3 "$?"
+assert_no_match "no assertion failure" 'Assertion' "$(cat out.txt err.txt)"
+
 finish

@@ -113,4 +113,21 @@ tfrun start >out.txt 2>&1
 assert_eq "normal exit" 0 "$?"
 assert_eq "no guard left" 0 "$(guards)"
 
+# --- a process that escapes its group during the shutdown (its shell dies
+# of the stop signal) gets the stop signal too, not only SIGKILL later
+cat >Procfile <<EOF2
+web: setsid $C print:1:escaped wait & echo bg=\$!; wait
+EOF2
+start_bg out.txt start -t 10
+wait_for out.txt 'web\.1 +\| escaped 1'
+bg=$(grep -E 'web\.1 +\| bg=' out.txt | sed -E 's/.*bg=([0-9]+).*/\1/')
+t0=$SECONDS
+kill -INT "$BG"
+wait_exit "$BG" 15
+assert_eq "exit 0" 0 "$RC"
+[ $((SECONDS - t0)) -lt 5 ] && pass "the escaped process stopped on SIGTERM, before the 10 s timeout" ||
+	fail "the escaped process stopped on SIGTERM, before the 10 s timeout"
+assert_no_match "no SIGKILL was needed" 'SIGKILL' "$(cat out.txt)"
+alive "$bg" && fail "the escaped process is gone" || pass "the escaped process is gone"
+
 finish

@@ -142,6 +142,25 @@ assert_eq "start -m web=x: exit 2" 2 "$RC"
 printf 'web: a\nweb: b\n' >Procfile.bad
 usage "a usage error wins over an invalid Procfile" '--bogus' check -f Procfile.bad --bogus
 
+# --- malformed start operands are usage errors like malformed -m values;
+# an unknown type or a count above the port step is the app's (exit 1)
+usage "start web=x" "'web=x': expected TYPE or TYPE=N" start web=x
+usage "start web=" "'web=': expected TYPE or TYPE=N" start web=
+usage "start web=-1" "'web=-1'" start web=-1
+usage "start web.1" "'web\\.1'" start web.1
+usage "start web web=2" "'web=2': process type named twice" start web web=2
+usage "-m web=1,web=2" "web.* named twice" start -m web=1,web=2
+tf check -m web=101
+assert_eq "-m web=101 (above the port step): exit 1" 1 "$RC"
+assert_match "-m web=101: names the limit" 'from 0 to 100' "$ERR"
+
+# --- timeouts: decimals in any spelling
+tf check -t .5
+assert_eq "-t .5: exit 0" 0 "$RC"
+tf check -t 2.
+assert_eq "-t 2.: exit 0" 0 "$RC"
+usage "-t ." "--timeout" check -t .
+
 # --- the accepted spellings
 tf check --port=6000
 assert_match "--port=6000" '^would start: web\.1 \(port 6000\), worker\.1 \(port 6100\)$' "$OUT"

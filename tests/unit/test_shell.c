@@ -54,6 +54,7 @@ test_first_word(void **state)
 	assert_int_equal(shell_can_exec("FOO=1 app"), 0);
 	assert_int_equal(shell_can_exec("while true"), 0);
 	assert_int_equal(shell_can_exec("cd /tmp"), 0);
+	assert_int_equal(shell_can_exec("chdir /tmp"), 0);
 	assert_int_equal(shell_can_exec(": nothing"), 0);
 	/* Builtins that are also programs keep the builtin's behaviour. */
 	assert_int_equal(shell_can_exec("echo -e x"), 0);
