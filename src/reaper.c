@@ -21,7 +21,6 @@
 
 #include "buf.h"
 #include "compat.h"
-#include "guard.h"
 #include "proc.h"
 #include "reaper.h"
 
@@ -94,8 +93,7 @@ reaper_each_adopted(void (*fn)(pid_t, void *), void *arg)
 		pid = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		if (pid > 0 && !proc_owns_pid((int)pid) &&
-		    pid != guard_pid())
+		if (pid > 0 && !proc_owns_pid((int)pid))
 			fn((pid_t)pid, arg);
 	}
 	buf_free(&list);

@@ -24,7 +24,7 @@
 #include <uv.h>
 
 #include "cmd.h"
-#include "guard.h"
+#include "keeper.h"
 #include "output.h"
 #include "policy.h"
 #include "proc.h"
@@ -77,6 +77,8 @@ struct supervisor {
 	size_t nslots;
 	uv_signal_t signals[5];
 	uv_signal_t sigchld;   /* adopted orphans to reap */
+	uv_poll_t keeper;      /* the keeper's pipe: its EOF is its death */
+	int keeper_watched;
 	uv_timer_t deadline;
 	uint64_t adopted_kill_at; /* SIGKILL adopted orphans from then on */
 	size_t adopted;        /* adopted children alive at the last look */
@@ -172,6 +174,8 @@ supervisor_close(struct supervisor *sv)
 	for (i = 0; i < nitems(sv->signals); i++)
 		uv_close((uv_handle_t *)&sv->signals[i], NULL);
 	uv_close((uv_handle_t *)&sv->sigchld, NULL);
+	if (sv->keeper_watched)
+		uv_close((uv_handle_t *)&sv->keeper, NULL);
 	uv_close((uv_handle_t *)&sv->deadline, NULL);
 	output_stop();
 }
@@ -419,7 +423,6 @@ supervisor_spawn(struct slot *s)
 	if (err == 0) {
 		s->pid = s->pgid = proc_pid(s->run);
 		s->group_alive = 1;
-		guard_watch(s->pid);
 		s->state = SLOT_RUNNING;
 		output_system("%s started with pid %d on port %ld", s->name,
 		    s->pid, s->port);
@@ -511,6 +514,30 @@ supervisor_deadline_cb(uv_timer_t *timer)
 		supervisor_check_end(sv);
 	}
 	supervisor_arm(sv);
+}
+
+/*
+ * The keeper's pipe is readable: it only ever becomes so at end of file,
+ * when the keeper (the process the user started) has died. Nothing may
+ * outlive it, so everything is killed at once.
+ */
+static void
+supervisor_keeper_cb(uv_poll_t *handle, int status, int events)
+{
+	struct supervisor *sv = handle->data;
+
+	(void)status;
+	(void)events;
+	uv_poll_stop(handle);
+	output_system("tfrun's keeper process has died: killing every "
+	    "process");
+	if (sv->reason == SV_RUNNING) {
+		sv->reason = SV_REQUESTED;
+		sv->status = 1;
+	}
+	sv->stop_signals = 2;
+	supervisor_kill_all(sv);
+	supervisor_check_end(sv);
 }
 
 /* A child changed state: reap adopted orphans (libuv reaps its own). */
@@ -659,14 +686,9 @@ supervisor_run(const struct plan *plan)
 
 	memset(&sv, 0, sizeof sv);
 	sv.plan = plan;
-	/* Forked first, while tfrun has no thread or handle yet. */
-	if (guard_start() != 0)
-		fprintf(stderr, "tfrun: warning: no guard process: if tfrun "
-		    "is killed, its processes may survive it\n");
 	if ((err = uv_loop_init(&sv.loop)) != 0) {
 		fprintf(stderr, "tfrun: cannot start the event loop: %s\n",
 		    uv_strerror(err));
-		guard_stop();
 		return 1;
 	}
 
@@ -692,7 +714,6 @@ supervisor_run(const struct plan *plan)
 		    uv_strerror(err));
 		uv_run(&sv.loop, UV_RUN_DEFAULT); /* let close callbacks run */
 		uv_loop_close(&sv.loop);
-		guard_stop();
 		return 1;
 	}
 
@@ -701,6 +722,13 @@ supervisor_run(const struct plan *plan)
 		sv.signals[i].data = &sv;
 		uv_signal_start(&sv.signals[i], supervisor_signal_cb,
 		    sv_signals[i]);
+	}
+	if (keeper_fd() != -1 &&
+	    uv_poll_init(&sv.loop, &sv.keeper, keeper_fd()) == 0) {
+		sv.keeper.data = &sv;
+		sv.keeper_watched = 1;
+		uv_poll_start(&sv.keeper, UV_READABLE | UV_DISCONNECT,
+		    supervisor_keeper_cb);
 	}
 	uv_signal_init(&sv.loop, &sv.sigchld);
 	sv.sigchld.data = &sv;
@@ -726,7 +754,6 @@ supervisor_run(const struct plan *plan)
 		uv_run(&sv.loop, UV_RUN_DEFAULT);
 		uv_loop_close(&sv.loop);
 	}
-	guard_stop();
 	for (i = 0; i < sv.nslots; i++)
 		free(sv.slots[i]);
 	free(sv.slots);

@@ -17,7 +17,8 @@ wait_for out.txt 'web\.1 +\| ready 1'
 opid=$(grep -E 'web\.1 +\| orphan pid=' out.txt | sed -E 's/.*pid=([0-9]+).*/\1/')
 [ -n "$opid" ] && alive "$opid" && pass "the orphan runs" || fail "the orphan runs"
 ppid=$(ps -o ppid= -p "$opid" | tr -d ' ')
-assert_eq "the orphan was adopted by tfrun" "$BG" "$ppid"
+sup=$(pgrep -P "$BG")
+assert_eq "the orphan was adopted by tfrun's supervisor" "$sup" "$ppid"
 kill -TERM "$BG"
 wait_exit "$BG" 15
 assert_eq "exit 0" 0 "$RC"
@@ -68,50 +69,48 @@ kill -TERM "$BG"
 wait_exit "$BG" 15
 
 # --- tfrun killed with SIGKILL: within a second nothing of the formation
-# is left — instances, their shells' children, escaped orphans
-cat >Procfile <<EOF2
+# is left — instances, their shells' children, escaped orphans, even one
+# that escaped a moment before
+formation() {
+	cat >Procfile <<EOF2
 a: $C print:1:ready wait
 b: sh -c "$C wait & $C wait"; true
 c: $C orphan:600000 print:1:ready wait
 EOF2
-start_bg out.txt start
-wait_for out.txt 'a\.1 +\| ready 1' && wait_for out.txt 'c\.1 +\| ready 1'
-opid=$(grep -E 'c\.1 +\| orphan pid=' out.txt | sed -E 's/.*pid=([0-9]+).*/\1/')
-# Every process tfrun started, found through its sessions.
-sids=$(grep -E 'started with pid' out.txt | sed -E 's/.*pid ([0-9]+) .*/\1/' | tr '\n' ' ')
-pids=$(for s in $sids; do ps -o pid= -s "$s"; done | tr -s ' \n' ' ')
-[ "$(wc -w <<<"$pids")" -ge 5 ] && pass "formation running ($(wc -w <<<"$pids") processes)" ||
-	fail "formation running ($pids)"
-sleep 0.3 # let the guard look at tfrun's children (it does so every 200 ms)
-kill -KILL "$BG"
-t0=$SECONDS
-left=1
-for i in $(seq 50); do
-	left=0
-	for p in $pids $opid; do alive "$p" && left=$((left + 1)); done
-	[ "$left" -eq 0 ] && break
-	sleep 0.02
-done
-assert_eq "nothing left a second after SIGKILL to tfrun" 0 "$left"
-# Guards of this test run: children of the killed tfrun, now re-parented.
-# (live ones whose working directory is this test's: other tests run too)
-guards() {
-	local n=0 p
-	for p in $(ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 == "tfrun-guard" { print $1 }'); do
-		[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$T" ] && n=$((n + 1))
-	done
-	echo "$n"
 }
-for i in $(seq 25); do [ "$(guards)" = 0 ] && break; sleep 0.02; done
-assert_eq "the guard is gone too" 0 "$(guards)"
+# kill_and_check LABEL PID-TO-KILL: SIGKILLs it as soon as the orphan has
+# printed its pid, then checks that every process is gone within 1 s.
+kill_and_check() {
+	local label=$1 victim=$2 opid pids sids left=1 p i
+	opid=$(grep -E 'c\.1 +\| orphan pid=' out.txt | sed -E 's/.*pid=([0-9]+).*/\1/')
+	sids=$(grep -E 'started with pid' out.txt | sed -E 's/.*pid ([0-9]+) .*/\1/' | tr '\n' ' ')
+	pids=$(for p in $sids; do ps -o pid= -s "$p"; done | tr -s ' \n' ' ')
+	kill -KILL "$victim"
+	for i in $(seq 50); do
+		left=0
+		for p in $pids $opid; do alive "$p" && left=$((left + 1)); done
+		[ "$left" -eq 0 ] && break
+		sleep 0.02
+	done
+	[ "$(wc -w <<<"$pids $opid")" -ge 5 ] && pass "$label: formation was running" ||
+		fail "$label: formation was running ($pids $opid)"
+	assert_eq "$label: nothing left a second later" 0 "$left"
+}
+formation
+start_bg out.txt start
+wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+kill_and_check "SIGKILL to tfrun" "$BG"
+wait_exit "$BG" 5
+alive "$(pgrep -P "$BG" 2>/dev/null | head -1)" 2>/dev/null && fail "no supervisor left" || pass "no supervisor left"
 
-# --- a normal exit leaves no guard behind
-cat >Procfile <<EOF2
-a: $C exit:0
-EOF2
-tfrun start >out.txt 2>&1
-assert_eq "normal exit" 0 "$?"
-assert_eq "no guard left" 0 "$(guards)"
+# The supervisor (tfrun's child) killed: the keeper cleans up and exits
+# with 128 + 9.
+formation
+start_bg out.txt start
+wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+kill_and_check "SIGKILL to the supervisor" "$(pgrep -P "$BG")"
+wait_exit "$BG" 10
+assert_eq "the keeper exits 137" 137 "$RC"
 
 # --- a process that escapes its group during the shutdown (its shell dies
 # of the stop signal) gets the stop signal too, not only SIGKILL later

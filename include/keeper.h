@@ -1,0 +1,32 @@
+/*
+ * keeper.h: makes sure nothing of the formation outlives tfrun, even when
+ * tfrun is killed with SIGKILL (SPEC section 6).
+ *
+ * `tfrun start` runs as two processes. The one the user started is the
+ * keeper: a child subreaper that only forwards signals to its child, the
+ * supervisor, and waits for it. Every process of the formation descends
+ * from the keeper, so when the supervisor dies for any reason, whatever it
+ * leaves is re-parented to the keeper, which kills it all (every session
+ * and descendant) and exits. When the keeper dies, the supervisor sees the
+ * end of a pipe and kills the formation at once. A subreaper or a parent
+ * death signal alone covers neither case: both stop working once the
+ * process that holds them is gone.
+ */
+#ifndef TFRUN_KEEPER_H
+#define TFRUN_KEEPER_H
+
+/*
+ * Forks the supervisor. Returns 0 in the supervisor; in the keeper it
+ * returns 1 only once the supervisor and everything it left have ended,
+ * with tfrun's exit status in *status; returns -1 when there can be no
+ * keeper (tfrun then runs as one process).
+ */
+int keeper_start(int *status);
+
+/*
+ * In the supervisor: the read end of a pipe whose end of file means the
+ * keeper has died, or -1 without a keeper.
+ */
+int keeper_fd(void);
+
+#endif
