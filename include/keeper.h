@@ -4,7 +4,7 @@
  *
  * `tfrun start` runs as two processes. The one the user started is the
  * keeper: a child subreaper that only forwards signals to its child, the
- * supervisor, and waits for it. Every process of the formation descends
+ * supervisor ("tfrun-sv"), and waits for it. Every process of the formation descends
  * from the keeper, so when the supervisor dies for any reason, whatever it
  * leaves is re-parented to the keeper, which kills it all (every session
  * and descendant) and exits. When the keeper dies, the supervisor sees the
@@ -24,9 +24,22 @@
 int keeper_start(int *status);
 
 /*
- * In the supervisor: the read end of a pipe whose end of file means the
- * keeper has died, or -1 without a keeper.
+ * In the supervisor: the read end of a (non-blocking) pipe that carries
+ * the signals the keeper passes on, one byte each, and whose end of file
+ * means the keeper has died; -1 without a keeper.
  */
 int keeper_fd(void);
+
+/*
+ * In the supervisor, once its own handlers are in place: unblocks the
+ * signals held back across the fork (they were pending, not lost).
+ */
+void keeper_unblock(void);
+
+/*
+ * In the supervisor: tells the keeper about a session the formation made
+ * (an instance's pid), so that the keeper can kill it even without /proc.
+ */
+void keeper_report(int sid);
 
 #endif

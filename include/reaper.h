@@ -19,10 +19,12 @@ int reaper_enable(void);
 size_t reaper_reap(void);
 
 /*
- * Sends sig to every adopted child (and its group when it leads one). A
- * signal other than SIGKILL reaches each process once: calling again only
- * reaches those adopted since.
+ * Sends sig to every adopted child (and its group when it leads one) and
+ * returns how many were signalled. A signal other than SIGKILL reaches
+ * each process once: calling again only reaches those adopted since, and
+ * not those for which skip(its process group, ctx) says the group already
+ * got it.
  */
-void reaper_signal(int sig);
+size_t reaper_signal(int sig, int (*skip)(int pgid, void *ctx), void *ctx);
 
 #endif

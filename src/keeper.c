@@ -1,12 +1,22 @@
 /*
  * keeper.c: the first of tfrun start's two processes (see keeper.h).
  *
- * The keeper uses no libuv and no thread: it is plain waitpid(2) with
- * signal handlers that forward, and a /proc walk to kill what is left.
+ * The keeper uses no libuv and no thread: a ppoll(2) loop that forwards
+ * signals, collects the sessions the supervisor reports, and waits for the
+ * supervisor; then a /proc walk to kill what the formation left.
+ *
+ * Only the formation may be killed. The keeper is the process the user
+ * started, so it may have children of its own from before tfrun was exec'd
+ * (`helper & exec tfrun start`), and as a subreaper it also inherits their
+ * orphans. Those are "foreign": every child the keeper has while the
+ * supervisor lives is foreign, because the formation's orphans go to the
+ * supervisor (the nearer subreaper) until it dies. After that, a new child
+ * of the keeper comes from the formation.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +33,28 @@
 #include "keeper.h"
 
 #define KEEPER_MAX_PROCS 65536
+#define KEEPER_MAX_PIDS 4096
+#define KEEPER_LOOK_MS 500 /* how often foreign children are noted */
 
-/* Signals the keeper passes on to the supervisor. */
+/*
+ * Signals the keeper passes on to the supervisor. SIGQUIT is not among
+ * them: it kills the keeper, and the supervisor then kills the formation.
+ */
 static const int keeper_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
-	SIGUSR2, SIGQUIT };
+	SIGUSR2 };
 
 static volatile sig_atomic_t keeper_child; /* the supervisor's pid */
-static int keeper_pipe = -1;               /* the supervisor's read end */
+static int keeper_down = -1;        /* keeper: its end of the pipe down */
+static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
+static int keeper_to_parent = -1;   /* supervisor: session reports */
+
+/* A set of pids, small and bounded. */
+struct keeper_set {
+	pid_t v[KEEPER_MAX_PIDS];
+	size_t n;
+};
+static struct keeper_set keeper_foreign;  /* children not of the formation */
+static struct keeper_set keeper_sessions; /* sessions the supervisor made */
 
 /* One process of the system, as /proc/PID/stat describes it. */
 struct keeper_proc {
@@ -40,15 +65,109 @@ struct keeper_proc {
 };
 static struct keeper_proc keeper_procs[KEEPER_MAX_PROCS];
 
-/* Passes a signal on to the supervisor (async-signal-safe). */
+/* Says whether pid is in the set. */
+static int
+keeper_set_has(const struct keeper_set *s, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->v[i] == pid)
+			return 1;
+	}
+	return 0;
+}
+
+/* Adds pid to the set once (silently full past KEEPER_MAX_PIDS). */
+static void
+keeper_set_add(struct keeper_set *s, pid_t pid)
+{
+	if (pid > 0 && !keeper_set_has(s, pid) && s->n < KEEPER_MAX_PIDS)
+		s->v[s->n++] = pid;
+}
+
+/*
+ * Passes a signal on to the supervisor (async-signal-safe): as a byte on
+ * the pipe down, so that the supervisor can tell a forwarded copy from the
+ * same signal sent to it directly; by kill(2) if the pipe is full.
+ */
 static void
 keeper_forward(int sig)
 {
+	unsigned char c = (unsigned char)sig;
 	int saved = errno;
 
-	if (keeper_child > 0)
+	if (keeper_child > 0 && (keeper_down == -1 ||
+	    write(keeper_down, &c, 1) != 1))
 		kill((pid_t)keeper_child, sig);
 	errno = saved;
+}
+
+/* ^Z: stop the supervisor with the keeper, as one job. */
+static void
+keeper_stop(int sig)
+{
+	int saved = errno;
+
+	sigset_t tstp;
+
+	(void)sig;
+	if (keeper_child > 0)
+		kill((pid_t)keeper_child, SIGSTOP);
+	/* Stop for real: the default action, unblocked while handling it. */
+	signal(SIGTSTP, SIG_DFL);
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+	raise(SIGTSTP);
+	/* Here once continued (fg, bg): the supervisor goes on too. */
+	signal(SIGTSTP, keeper_stop);
+	if (keeper_child > 0)
+		kill((pid_t)keeper_child, SIGCONT);
+	errno = saved;
+}
+
+/* Only wakes ppoll up. */
+static void
+keeper_nothing(int sig)
+{
+	(void)sig;
+}
+
+/* Adds every child the keeper has now, but except, to set. */
+static void
+keeper_children(struct keeper_set *set, pid_t except)
+{
+	char path[64], list[8192], *p, *end;
+	struct dirent *de;
+	ssize_t n;
+	long pid;
+	DIR *dir;
+	int fd;
+
+	if ((dir = opendir("/proc/self/task")) == NULL)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%.20s/children",
+		    de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;
+		n = read(fd, list, sizeof list - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		list[n] = '\0';
+		for (p = list;; p = end) {
+			pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (pid != except)
+				keeper_set_add(set, (pid_t)pid);
+		}
+	}
+	closedir(dir);
 }
 
 /* Reads ppid and sid of pid from /proc; returns 0, or -1 when gone. */
@@ -77,22 +196,39 @@ keeper_stat(pid_t pid, pid_t *ppid, pid_t *sid)
 	return 0;
 }
 
+/* Orders processes by pid, for bsearch. */
+static int
+keeper_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct keeper_proc *)a)->pid;
+	pid_t y = ((const struct keeper_proc *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * SIGKILLs everything that descends from the keeper: its children (what
- * the supervisor left, re-parented here), every process in their sessions,
- * and every descendant of those. Returns how many were signalled.
+ * SIGKILLs what the formation left: every process in a session the
+ * supervisor reported, every non-foreign child of the keeper, and every
+ * descendant of those. Returns how many were signalled (without /proc,
+ * only the reported sessions can be reached, by their process groups).
  */
 static size_t
 keeper_kill_tree(void)
 {
+	struct keeper_proc key, *parent;
 	struct dirent *de;
-	size_t n = 0, i, j, killed = 0;
-	pid_t self = getpid(), mysid = getsid(0), pid;
+	size_t n = 0, i, killed = 0;
+	pid_t self = getpid(), pid;
 	int changed;
 	DIR *dir;
 
-	if ((dir = opendir("/proc")) == NULL)
-		return 0;
+	if ((dir = opendir("/proc")) == NULL) {
+		for (i = 0; i < keeper_sessions.n; i++) {
+			if (kill(-keeper_sessions.v[i], SIGKILL) == 0)
+				killed++;
+		}
+		return killed;
+	}
 	while ((de = readdir(dir)) != NULL && n < KEEPER_MAX_PROCS) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
@@ -101,32 +237,25 @@ keeper_kill_tree(void)
 		    &keeper_procs[n].sid) != 0)
 			continue;
 		keeper_procs[n].pid = pid;
-		keeper_procs[n].mark = keeper_procs[n].ppid == self;
+		keeper_procs[n].mark =
+		    keeper_set_has(&keeper_sessions, keeper_procs[n].sid) ||
+		    (keeper_procs[n].ppid == self &&
+		    !keeper_set_has(&keeper_foreign, pid));
 		n++;
 	}
 	closedir(dir);
-	/* Whole sessions of marked processes (never the keeper's own). */
-	for (i = 0; i < n; i++) {
-		if (!keeper_procs[i].mark || keeper_procs[i].sid == mysid)
-			continue;
-		for (j = 0; j < n; j++) {
-			if (keeper_procs[j].sid == keeper_procs[i].sid)
-				keeper_procs[j].mark = 1;
-		}
-	}
-	/* Then their descendants, until nothing changes. */
+	/* Descendants of marked processes, until nothing changes. */
+	qsort(keeper_procs, n, sizeof *keeper_procs, keeper_cmp);
 	do {
 		changed = 0;
 		for (i = 0; i < n; i++) {
 			if (keeper_procs[i].mark)
 				continue;
-			for (j = 0; j < n; j++) {
-				if (keeper_procs[j].mark &&
-				    keeper_procs[j].pid == keeper_procs[i].ppid) {
-					keeper_procs[i].mark = changed = 1;
-					break;
-				}
-			}
+			key.pid = keeper_procs[i].ppid;
+			parent = bsearch(&key, keeper_procs, n,
+			    sizeof *keeper_procs, keeper_cmp);
+			if (parent != NULL && parent->mark)
+				keeper_procs[i].mark = changed = 1;
 		}
 	} while (changed);
 	for (i = 0; i < n; i++) {
@@ -137,82 +266,169 @@ keeper_kill_tree(void)
 	return killed;
 }
 
-/* Reaps every child that has ended; returns -1 once none is left. */
+/* Reads "S<sid>\n" reports from the supervisor. */
+static void
+keeper_read_reports(int fd)
+{
+	static char buf[4096];
+	static size_t have;
+	char *p, *nl;
+	ssize_t n;
+
+	while ((n = read(fd, buf + have, sizeof buf - 1 - have)) > 0) {
+		have += (size_t)n;
+		buf[have] = '\0';
+		for (p = buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+			if (*p == 'S')
+				keeper_set_add(&keeper_sessions,
+				    (pid_t)strtol(p + 1, NULL, 10));
+		}
+		have = strlen(p);
+		memmove(buf, p, have);
+		if (have == sizeof buf - 1)
+			have = 0; /* no report is this long: drop the junk */
+	}
+}
+
+/* Reaps every ended child; returns 1 while a non-foreign one is alive. */
 static int
 keeper_reap(void)
 {
-	pid_t pid;
+	pid_t pid, self = getpid(), ppid, sid;
+	struct dirent *de;
+	DIR *dir;
+	int left = 0;
 
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
 		continue;
-	return pid == -1 && errno == ECHILD ? -1 : 0;
+	if (pid == -1 && errno == ECHILD)
+		return 0;
+	if ((dir = opendir("/proc")) == NULL)
+		return 0;
+	while ((de = readdir(dir)) != NULL) {
+		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		if (pid > 0 && keeper_stat(pid, &ppid, &sid) == 0 &&
+		    ppid == self && !keeper_set_has(&keeper_foreign, pid))
+			left = 1;
+	}
+	closedir(dir);
+	return left;
 }
 
 /*
- * The keeper's life: forward signals, wait for the supervisor, then make
- * sure nothing of the formation is left. Returns tfrun's exit status.
+ * The keeper's life: forward signals, note foreign children and reported
+ * sessions, wait for the supervisor, then make sure nothing of the
+ * formation is left. Returns tfrun's exit status.
  */
 static int
-keeper_run(pid_t child)
+keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 {
+	struct timespec look = { 0, KEEPER_LOOK_MS * 1000 * 1000 };
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
-	struct sigaction sa;
-	int status = 0, round, sig;
+	static struct keeper_set seen;
+	struct pollfd pfd;
+	int status = 0, st, round, sig, done = 0;
 	size_t i;
 	pid_t pid;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = keeper_forward;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < nitems(keeper_forwarded); i++)
-		sigaction(keeper_forwarded[i], &sa, NULL);
-
-	for (;;) {
-		pid = waitpid(-1, &status, 0);
-		if (pid == child)
+	while (!done) {
+		/*
+		 * Children seen while the supervisor still runs are foreign:
+		 * the supervisor is checked after the look, so that none of
+		 * its orphans, re-parented here as it dies, counts as one.
+		 */
+		seen.n = 0;
+		keeper_children(&seen, child);
+		/* Foreign children may end; the supervisor's end is the news. */
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (pid == child) {
+				status = st;
+				done = 1;
+				break;
+			}
+		}
+		if (done || (pid == -1 && errno == ECHILD))
 			break;
-		if (pid == -1 && errno != EINTR)
-			return 1;
+		for (i = 0; i < seen.n; i++)
+			keeper_set_add(&keeper_foreign, seen.v[i]);
+		pfd.fd = reports;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		/* SIGCHLD is blocked except inside ppoll: no lost wake-up. */
+		if (ppoll(&pfd, reports != -1 ? 1 : 0, &look, waitmask) > 0 &&
+		    (pfd.revents & POLLIN) != 0)
+			keeper_read_reports(reports);
+		if (pfd.revents & (POLLHUP | POLLERR)) {
+			keeper_read_reports(reports);
+			reports = -1;
+		}
 	}
 	keeper_child = 0;
+	if (reports != -1)
+		keeper_read_reports(reports);
 
 	/*
 	 * A supervisor that ended normally has stopped everything itself, so
 	 * this finds nothing. One that was killed left its processes here.
 	 */
-	sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	sig = done && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	for (round = 0; round < 250; round++) {
+		if (sig == 0 && !keeper_reap())
+			break;
 		keeper_kill_tree();
-		if (keeper_reap() == -1)
+		if (!keeper_reap())
 			break;
 		nanosleep(&pause, NULL);
 	}
 	if (sig != 0) {
 		fprintf(stderr, "tfrun: the supervisor was killed by signal "
-		    "%d; every process it started was killed\n", sig);
+		    "%d; what it had started was killed too\n", sig);
 		return 128 + sig;
 	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	return done && WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 /* Forks the supervisor; see keeper.h. */
 int
 keeper_start(int *status)
 {
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+	struct sigaction sa;
+	sigset_t block, orig, waitmask;
+	int down[2], up[2];
+	size_t i;
 	pid_t pid;
-	int fds[2];
 
-#if !defined(__linux__) || !defined(PR_SET_CHILD_SUBREAPER)
-	return -1;
-#else
+	/* An inherited SIG_IGN would make the kernel reap the supervisor. */
+	signal(SIGCHLD, SIG_DFL);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
 		return -1;
-	if (pipe2(fds, O_CLOEXEC) == -1)
+	if (pipe2(down, O_CLOEXEC) == -1)
 		return -1;
+	if (pipe2(up, O_CLOEXEC | O_NONBLOCK) == -1) {
+		close(down[0]);
+		close(down[1]);
+		return -1;
+	}
+
+	/*
+	 * Until each side has its handlers, the signals it handles wait:
+	 * blocked across the fork, unblocked by the keeper below and by the
+	 * supervisor once its loop watches them (keeper_unblock).
+	 */
+	sigemptyset(&block);
+	for (i = 0; i < nitems(keeper_forwarded); i++)
+		sigaddset(&block, keeper_forwarded[i]);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTSTP);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
-		close(fds[0]);
-		close(fds[1]);
+		sigprocmask(SIG_SETMASK, &orig, NULL);
+		close(down[0]);
+		close(down[1]);
+		close(up[0]);
+		close(up[1]);
 		return -1;
 	}
 	if (pid == 0) {
@@ -220,27 +436,92 @@ keeper_start(int *status)
 		 * The supervisor: its own process group, so that a signal to
 		 * the keeper's group (a ^C on the terminal) reaches it once,
 		 * forwarded. Writes to the terminal from outside the
-		 * foreground group must not stop it (TOSTOP).
+		 * foreground group must not stop it (TOSTOP). Its name tells
+		 * it from the keeper, so `killall tfrun` hits the keeper,
+		 * which it outlives long enough to stop the formation.
 		 */
-		close(fds[1]);
-		keeper_pipe = fds[0];
+		close(down[1]);
+		close(up[0]);
+		fcntl(down[0], F_SETFL, fcntl(down[0], F_GETFL) | O_NONBLOCK);
+		keeper_from_parent = down[0];
+		keeper_to_parent = up[1];
 		setpgid(0, 0);
 		signal(SIGTTOU, SIG_IGN);
+		prctl(PR_SET_NAME, "tfrun-sv", 0, 0, 0);
 		return 0;
 	}
-	close(fds[0]);
+	close(down[0]);
+	close(up[1]);
+	fcntl(down[1], F_SETFL, fcntl(down[1], F_GETFL) | O_NONBLOCK);
+	keeper_down = down[1];
 	keeper_child = pid;
 	setpgid(pid, pid);
-	/* fds[1] stays open until the keeper exits: its EOF is the news. */
-	*status = keeper_run(pid);
-	close(fds[1]);
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = keeper_forward;
+	for (i = 0; i < nitems(keeper_forwarded); i++)
+		sigaction(keeper_forwarded[i], &sa, NULL);
+	sa.sa_handler = keeper_stop;
+	sigaction(SIGTSTP, &sa, NULL);
+	sa.sa_handler = keeper_nothing;
+	sigaction(SIGCHLD, &sa, NULL);
+	/* Everything but SIGCHLD now; SIGCHLD only while in ppoll. */
+	waitmask = orig;
+	sigdelset(&waitmask, SIGCHLD);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+
+	/* down[1] stays open until the keeper exits: its EOF is the news. */
+	*status = keeper_run(pid, up[0], &waitmask);
+	close(up[0]);
+	keeper_down = -1;
+	close(down[1]);
 	return 1;
+#else
+	(void)status;
+	return -1;
 #endif
+}
+
+/* Unblocks, in the supervisor, the signals held back across the fork. */
+void
+keeper_unblock(void)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < nitems(keeper_forwarded); i++)
+		sigaddset(&set, keeper_forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /* The supervisor's end of the keeper's pipe. */
 int
 keeper_fd(void)
 {
-	return keeper_pipe;
+	return keeper_from_parent;
+}
+
+/* Tells the keeper about a session the formation made. */
+void
+keeper_report(int sid)
+{
+	char rec[32];
+	int n;
+
+	if (keeper_to_parent == -1)
+		return;
+	n = snprintf(rec, sizeof rec, "S%d\n", sid);
+	/* A full pipe drops the report rather than block the supervisor. */
+	if (write(keeper_to_parent, rec, (size_t)n) == -1 &&
+	    errno != EAGAIN) {
+		close(keeper_to_parent);
+		keeper_to_parent = -1;
+	}
 }

@@ -60,8 +60,7 @@ main_check_operands(char *const *args, size_t nargs, char **cause)
 		if (len == 0 || len > PROCFILE_NAME_MAX ||
 		    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 		    "0123456789_-") != len || (eq != NULL && (eq[1] == '\0' ||
-		    strspn(eq + 1, "0123456789") != strlen(eq + 1) ||
-		    strlen(eq + 1) > 5))) {
+		    strspn(eq + 1, "0123456789") != strlen(eq + 1)))) {
 			xasprintf(cause, "'%s': expected TYPE or TYPE=N (N a "
 			    "whole number)", a);
 			return -1;
@@ -113,7 +112,7 @@ main(int argc, char **argv)
 	 * A malformed -m is a usage error like any malformed flag value;
 	 * whether its types and counts fit the Procfile is checked later.
 	 */
-	if (cli.flags.set & CONFIG_FORMATION) {
+	if ((cli.flags.set & CONFIG_FORMATION) && !cli.help) {
 		struct formation_spec fs;
 
 		if (formation_parse("--formation", cli.flags.formation,
@@ -125,7 +124,7 @@ main(int argc, char **argv)
 		}
 		formation_spec_free(&fs);
 	}
-	if (cli.command == CLI_START &&
+	if (cli.command == CLI_START && !cli.help &&
 	    main_check_operands(cli.args, cli.nargs, &cause) != 0) {
 		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
 		free(cause);

@@ -139,29 +139,44 @@ reaper_reap(void)
 static pid_t reaper_stopped[1024];
 static size_t reaper_nstopped;
 
+/* What reaper_signal passes to reaper_signal_one. */
+struct reaper_signal_args {
+	int sig;
+	int (*skip)(int, void *);
+	void *ctx;
+	size_t count;
+};
+
 /* Signals one adopted child, and its group when it leads one. */
 static void
 reaper_signal_one(pid_t pid, void *arg)
 {
-	int sig = *(int *)arg;
+	struct reaper_signal_args *a = arg;
 	size_t i;
 
-	if (sig != SIGKILL) {
+	if (a->sig != SIGKILL) {
 		for (i = 0; i < reaper_nstopped; i++) {
 			if (reaper_stopped[i] == pid)
 				return;
 		}
 		if (reaper_nstopped < nitems(reaper_stopped))
 			reaper_stopped[reaper_nstopped++] = pid;
+		/* Its group already got the stop signal: not twice. */
+		if (a->skip != NULL && a->skip((int)getpgid(pid), a->ctx))
+			return;
 	}
 	if (getpgid(pid) == pid)
-		kill(-pid, sig);
-	kill(pid, sig);
+		kill(-pid, a->sig);
+	kill(pid, a->sig);
+	a->count++;
 }
 
-/* Signals every adopted child; see reaper.h. */
-void
-reaper_signal(int sig)
+/* Signals adopted children; see reaper.h. */
+size_t
+reaper_signal(int sig, int (*skip)(int pgid, void *ctx), void *ctx)
 {
-	reaper_each_adopted(reaper_signal_one, &sig);
+	struct reaper_signal_args a = { sig, skip, ctx, 0 };
+
+	reaper_each_adopted(reaper_signal_one, &a);
+	return a.count;
 }

@@ -87,10 +87,16 @@ struct supervisor {
 	int status;            /* tfrun's exit status */
 	int closing;           /* handles are being closed; the loop ends */
 	int stop_signals;      /* SIGINT/SIGTERM/SIGHUP received so far */
+	int last_signal;       /* the last signal to tfrun, when (ms), */
+	uint64_t last_signal_at;
+	int last_forwarded;    /* and whether the keeper passed it on */
+	int adopted_killed;    /* SIGKILL to adopted processes was logged */
 };
 
 /* How often groups that outlived their leader are checked at shutdown. */
 #define SV_POLL_MS 20
+/* Copies of one signal closer than this are one request. */
+#define SV_SAME_SIGNAL_MS 100
 /* How long after SIGKILL adopted processes are still waited for. */
 #define SV_ADOPTED_GRACE_MS 2000
 
@@ -100,6 +106,7 @@ static const int sv_signals[5] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 static void supervisor_spawn(struct slot *);
 static void supervisor_arm(struct supervisor *);
 static void supervisor_deadline_cb(uv_timer_t *);
+static void supervisor_on_signal(struct supervisor *, int, int);
 
 /* Returns whether the slot has a live run. */
 static int
@@ -180,6 +187,35 @@ supervisor_close(struct supervisor *sv)
 	output_stop();
 }
 
+/* Says whether pgid is the process group of a slot (signalled with it). */
+static int
+supervisor_is_slot_group(int pgid, void *ctx)
+{
+	struct supervisor *sv = ctx;
+	size_t i;
+
+	for (i = 0; i < sv->nslots; i++) {
+		if (sv->slots[i]->pgid == pgid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Sends SIGTERM to adopted processes that have not had a stop signal yet,
+ * neither themselves nor through their group, and says so.
+ */
+static void
+supervisor_stop_adopted(struct supervisor *sv)
+{
+	size_t n;
+
+	n = reaper_signal(SIGTERM, supervisor_is_slot_group, sv);
+	if (n > 0)
+		output_system("sending SIGTERM to %zu adopted process%s", n,
+		    n == 1 ? "" : "es");
+}
+
 /*
  * Sends each active slot its stop signal and sets its SIGKILL deadline:
  * every group at once. The message names the signal once when all types
@@ -221,11 +257,8 @@ supervisor_stop_groups(struct supervisor *sv)
 		slot_signal(s, s->type->stop_signal);
 	}
 	/* Descendants that escaped their groups were adopted by tfrun. */
-	if ((sv->adopted = reaper_reap()) > 0) {
-		output_system("sending SIGTERM to %zu adopted process%s",
-		    sv->adopted, sv->adopted == 1 ? "" : "es");
-		reaper_signal(SIGTERM);
-	}
+	sv->adopted = reaper_reap();
+	supervisor_stop_adopted(sv);
 	sv->adopted_kill_at = now + sv->plan->cfg.timeout_ms;
 	supervisor_arm(sv);
 }
@@ -313,7 +346,7 @@ supervisor_kill_all(struct supervisor *sv)
 		slot_signal(s, SIGKILL);
 	}
 	sv->adopted_kill_at = uv_now(&sv->loop);
-	reaper_signal(SIGKILL);
+	reaper_signal(SIGKILL, NULL, NULL);
 	supervisor_arm(sv);
 }
 
@@ -423,6 +456,7 @@ supervisor_spawn(struct slot *s)
 	if (err == 0) {
 		s->pid = s->pgid = proc_pid(s->run);
 		s->group_alive = 1;
+		keeper_report(s->pid);
 		s->state = SLOT_RUNNING;
 		output_system("%s started with pid %d on port %ld", s->name,
 		    s->pid, s->port);
@@ -504,12 +538,14 @@ supervisor_deadline_cb(uv_timer_t *timer)
 		sv->adopted = reaper_reap();
 		/* Adopted during the shutdown: they get the stop signal too. */
 		if (sv->adopted > 0 && now < sv->adopted_kill_at)
-			reaper_signal(SIGTERM);
+			supervisor_stop_adopted(sv);
 		if (sv->adopted > 0 && now >= sv->adopted_kill_at) {
-			output_system("sending SIGKILL to %zu adopted "
-			    "process%s", sv->adopted, sv->adopted == 1 ? "" :
-			    "es");
-			reaper_signal(SIGKILL);
+			if (!sv->adopted_killed)
+				output_system("sending SIGKILL to %zu adopted "
+				    "process%s", sv->adopted, sv->adopted == 1 ?
+				    "" : "es");
+			sv->adopted_killed = 1;
+			reaper_signal(SIGKILL, NULL, NULL);
 		}
 		supervisor_check_end(sv);
 	}
@@ -517,17 +553,27 @@ supervisor_deadline_cb(uv_timer_t *timer)
 }
 
 /*
- * The keeper's pipe is readable: it only ever becomes so at end of file,
- * when the keeper (the process the user started) has died. Nothing may
- * outlive it, so everything is killed at once.
+ * The keeper's pipe is readable: a signal the keeper passes on (one byte,
+ * its number), or end of file when the keeper (the process the user
+ * started) has died. Nothing may outlive it: everything is killed at once.
  */
 static void
 supervisor_keeper_cb(uv_poll_t *handle, int status, int events)
 {
 	struct supervisor *sv = handle->data;
+	unsigned char sigs[64];
+	ssize_t n, i;
 
 	(void)status;
 	(void)events;
+	n = read(keeper_fd(), sigs, sizeof sigs);
+	if (n > 0) {
+		for (i = 0; i < n; i++)
+			supervisor_on_signal(sv, sigs[i], 1);
+		return;
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
 	uv_poll_stop(handle);
 	output_system("tfrun's keeper process has died: killing every "
 	    "process");
@@ -552,20 +598,37 @@ supervisor_sigchld_cb(uv_signal_t *handle, int signum)
 	sv->adopted = reaper_reap();
 	if (sv->reason != SV_RUNNING && sv->adopted > 0 &&
 	    uv_now(&sv->loop) < sv->adopted_kill_at)
-		reaper_signal(SIGTERM);
+		supervisor_stop_adopted(sv);
 	for (i = 0; i < sv->nslots; i++)
 		slot_probe(sv->slots[i]);
 	if (sv->reason != SV_RUNNING)
 		supervisor_check_end(sv);
 }
 
-/* Handles a signal to tfrun itself. */
+/*
+ * Handles a signal to tfrun: sent to the supervisor directly, or to the
+ * keeper, which passes it on through its pipe (forwarded).
+ */
 static void
-supervisor_signal_cb(uv_signal_t *handle, int signum)
+supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 {
-	struct supervisor *sv = handle->data;
 	struct slot *s;
+	uint64_t now;
 	size_t i;
+
+	/*
+	 * One signal sent to both tfrun processes at once (`pkill tfrun`,
+	 * systemd's control-group kill) arrives twice, once by each way,
+	 * within moments: that is one request. Two copies that came the same
+	 * way are two (a second ^C).
+	 */
+	now = uv_hrtime() / 1000000;
+	if (signum == sv->last_signal && forwarded != sv->last_forwarded &&
+	    now - sv->last_signal_at < SV_SAME_SIGNAL_MS)
+		return;
+	sv->last_signal = signum;
+	sv->last_signal_at = now;
+	sv->last_forwarded = forwarded;
 
 	if (signum == SIGUSR1 || signum == SIGUSR2) {
 		output_system("%s received, forwarding it to all processes",
@@ -598,6 +661,13 @@ supervisor_signal_cb(uv_signal_t *handle, int signum)
 	}
 	output_system("%s received again", sig_name(signum));
 	supervisor_kill_all(sv);
+}
+
+/* A signal sent to the supervisor itself. */
+static void
+supervisor_signal_cb(uv_signal_t *handle, int signum)
+{
+	supervisor_on_signal(handle->data, signum, 0);
 }
 
 /* Resumes reading every run once the output has drained. */
@@ -735,6 +805,8 @@ supervisor_run(const struct plan *plan)
 	uv_signal_start(&sv.sigchld, supervisor_sigchld_cb, SIGCHLD);
 	uv_timer_init(&sv.loop, &sv.deadline);
 	sv.deadline.data = &sv;
+	/* Signals that came before the handlers were pending: now they run. */
+	keeper_unblock();
 
 	for (i = 0; i < plan->ntypes; i++) {
 		for (n = 1; n <= plan->types[i].count; n++)

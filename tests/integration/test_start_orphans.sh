@@ -129,4 +129,57 @@ assert_eq "exit 0" 0 "$RC"
 assert_no_match "no SIGKILL was needed" 'SIGKILL' "$(cat out.txt)"
 alive "$bg" && fail "the escaped process is gone" || pass "the escaped process is gone"
 
+# --- only the formation is killed: a process that was the shell's child
+# before it exec'd tfrun (and its session) is left alone
+cat >Procfile <<EOF2
+a: $C print:1:done exit:0
+EOF2
+"${CLEAN_ENV[@]}" sh -c "sleep 600 & echo \$! >helper.pid; exec $TFRUN start" >out.txt 2>&1 </dev/null
+helper=$(cat helper.pid)
+alive "$helper" && pass "the exec'ing shell's own child survives tfrun" ||
+	fail "the exec'ing shell's own child survives tfrun"
+kill -KILL "$helper" 2>/dev/null
+
+# --- one signal sent to both tfrun processes at once is one request: the
+# formation is stopped gracefully, not SIGKILLed as by a second ^C
+cat >Procfile <<EOF2
+web: $C trapexit:TERM:0 print:1:ready wait
+EOF2
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+/bin/kill -TERM "$BG" "$sup"
+wait_exit "$BG" 15
+assert_eq "exit 0" 0 "$RC"
+assert_no_match "no SIGKILL" 'SIGKILL|received again' "$(cat out.txt)"
+assert_match "the instance stopped on SIGTERM" 'web\.1 +\| got SIGTERM' "$(cat out.txt)"
+
+# --- a process orphaned by its shell's death in a shutdown gets SIGTERM
+# once: through its group, not again as an adopted process
+cat >Procfile <<EOF2
+web: cd . && $C trap:TERM:got-term print:1:ready wait
+EOF2
+start_bg out.txt start -t 1
+wait_for out.txt 'web\.1 +\| ready 1'
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "SIGTERM reached it once" 1 "$(grep -c 'got-term' out.txt)"
+
+# --- an inherited SIGCHLD=SIG_IGN changes nothing: the status still
+# passes through
+cat >Procfile <<EOF2
+bad: $C exit:3
+EOF2
+rc=$(python3 -c '
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    null = os.open("/dev/null", os.O_WRONLY)
+    os.dup2(null, 1)
+    os.execv(sys.argv[1], [sys.argv[1], "start"])
+signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))' "$TFRUN" 2>/dev/null)
+assert_eq "SIGCHLD ignored by the parent: status 3" 3 "$rc"
+
 finish

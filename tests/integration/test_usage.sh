@@ -154,6 +154,11 @@ tf check -m web=101
 assert_eq "-m web=101 (above the port step): exit 1" 1 "$RC"
 assert_match "-m web=101: names the limit" 'from 0 to 100' "$ERR"
 
+tf start --help web.1
+assert_eq "start --help with an odd operand: help, exit 0" 0 "$RC"
+tf check -m web=0000001
+assert_eq "-m with leading zeros: exit 0" 0 "$RC"
+
 # --- timeouts: decimals in any spelling
 tf check -t .5
 assert_eq "-t .5: exit 0" 0 "$RC"
