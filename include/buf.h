@@ -20,6 +20,8 @@ struct buf {
 
 #define BUF_INIT { NULL, 0, 0 }
 
+/* Makes room for n more bytes (and the NUL), for callers that copy in. */
+void buf_reserve(struct buf *, size_t n);
 void buf_add(struct buf *, const void *, size_t);
 void buf_addc(struct buf *, char);
 void buf_adds(struct buf *, const char *);

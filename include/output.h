@@ -41,6 +41,21 @@ int output_start(uv_loop_t *loop, const struct fmt_style *style,
  */
 void output_begin(void);
 void output_line(const struct fmt_source *src, const char *text, size_t len);
+
+/*
+ * A source's text prefix ("HH:MM:SS web.1  | ", coloured or not), kept by
+ * its owner and rebuilt by output_line_cached only when the second
+ * changes: the hot path then copies three pieces per line.
+ */
+struct output_prefix {
+	char text[192];
+	size_t len;
+	unsigned long stamp; /* 0: not built yet */
+};
+
+/* output_line for a source with a prefix cache (between begin and end). */
+void output_line_cached(const struct fmt_source *src,
+    struct output_prefix *cache, const char *text, size_t len);
 int output_end(void); /* returns output_congested() */
 
 /* Writes one line of tfrun's own under the `system` label. */

@@ -46,6 +46,7 @@ static struct {
 	struct output_ops ops;
 	struct fmt_time time;     /* loop thread only: the current group's time */
 	time_t time_sec;          /* loop thread only: second of time.hms */
+	unsigned long time_stamp; /* loop thread only: changes with time.hms */
 } out = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	.wake = PTHREAD_COND_INITIALIZER };
 
@@ -189,6 +190,7 @@ output_clock(void)
 	}
 	if (ts.tv_sec != out.time_sec) {
 		out.time_sec = ts.tv_sec;
+		out.time_stamp++;
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(out.time.hms, sizeof out.time.hms, "%H:%M:%S", &tm);
 	}
@@ -209,6 +211,41 @@ output_line(const struct fmt_source *src, const char *text, size_t len)
 	if (!out.running || out.broken)
 		return;
 	fmt_line(&out.queue, &out.style, src, &out.time, text, len);
+}
+
+/* Queues one line with a cached prefix; the lock is held (output_begin). */
+void
+output_line_cached(const struct fmt_source *src, struct output_prefix *c,
+    const char *text, size_t len)
+{
+	struct buf *q = &out.queue;
+	struct buf tmp = BUF_INIT;
+
+	if (!out.running || out.broken)
+		return;
+	/* JSON carries milliseconds; bare text has no prefix to cache. */
+	if (out.style.json || !out.style.prefix) {
+		fmt_line(q, &out.style, src, &out.time, text, len);
+		return;
+	}
+	if (c->stamp != out.time_stamp) {
+		fmt_line(&tmp, &out.style, src, &out.time, "", 0);
+		if (tmp.len - 1 > sizeof c->text) {
+			buf_free(&tmp);
+			fmt_line(q, &out.style, src, &out.time, text, len);
+			return;
+		}
+		c->len = tmp.len - 1; /* without the '\n' */
+		memcpy(c->text, tmp.data, c->len);
+		c->stamp = out.time_stamp;
+		buf_free(&tmp);
+	}
+	buf_reserve(q, c->len + len + 1);
+	memcpy(q->data + q->len, c->text, c->len);
+	memcpy(q->data + q->len + c->len, text, len);
+	q->len += c->len + len;
+	q->data[q->len++] = '\n';
+	q->data[q->len] = '\0';
 }
 
 /* Releases the lock, waking the writer if it sleeps; says if congested. */

@@ -37,6 +37,7 @@ struct proc {
 	int termsig;
 	struct linebuf lb;
 	struct fmt_source src;
+	struct output_prefix prefix; /* src's formatted prefix, per second */
 	char name[80];      /* src.name points here */
 	char type[64];      /* src.type points here */
 	void (*done)(void *, struct proc *, int, int);
@@ -85,7 +86,7 @@ proc_emit(void *ctx, const char *line, size_t len)
 	struct proc *p = ctx;
 
 	p->emitted++;
-	output_line(&p->src, line, len);
+	output_line_cached(&p->src, &p->prefix, line, len);
 }
 
 /* Reports the end once the process has exited and its pipe is drained. */

@@ -32,15 +32,26 @@ def producers_procfile(d, child, n, lines):
             f.write(f"p{k}: exec {child} flood:{lines}:p{k}\n")
 
 
-def timed_lines(cmd, cwd):
-    """Runs cmd with stdout into `wc -l`; returns (lines, seconds)."""
+def timed_lines(cmd, cwd, limit=120):
+    """Runs cmd with stdout into `wc -l`; returns (lines, seconds).
+
+    A run still going after `limit` seconds (foreman sometimes hangs with
+    many producers) is stopped; its rate is what it delivered until then.
+    """
     wc = subprocess.Popen(["wc", "-l"], stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, cwd=cwd)
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdout=wc.stdin, stderr=subprocess.DEVNULL,
                          cwd=cwd, start_new_session=True)
     wc.stdin.close()
-    p.wait()
+    try:
+        p.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        print(f"  ({cmd[0]} still running after {limit}s: stopped)")
+        os.killpg(p.pid, signal.SIGKILL)
+        subprocess.run(["pkill", "-KILL", "-f", "tf-child flood:"],
+                       stderr=subprocess.DEVNULL)
+        p.wait()
     out = wc.stdout.read()
     wc.wait()
     return int(out.split()[0]), time.monotonic() - t0
