@@ -50,6 +50,14 @@ tfrun() {
 	"${CLEAN_ENV[@]}" "${TF_ENV[@]}" "$TFRUN" "$@"
 }
 
+# tf ARGS...: runs tfrun; sets RC, OUT (its stdout) and ERR (its stderr).
+tf() {
+	tfrun "$@" >"$T/.stdout" 2>"$T/.stderr" </dev/null
+	RC=$?
+	OUT=$(cat "$T/.stdout")
+	ERR=$(cat "$T/.stderr")
+}
+
 pass() { PASSES=$((PASSES + 1)); printf 'ok   %s\n' "$1"; }
 fail() { FAILS=$((FAILS + 1)); printf 'FAIL %s\n' "$1"; }
 

@@ -5,14 +5,6 @@
 # the ports are known.
 . "$(dirname "$0")/lib.sh"
 
-# tf ARGS...: runs tfrun; sets RC, OUT (its stdout) and ERR (its stderr).
-tf() {
-	tfrun "$@" >"$T/.stdout" 2>"$T/.stderr"
-	RC=$?
-	OUT=$(cat "$T/.stdout")
-	ERR=$(cat "$T/.stderr")
-}
-
 # check_invalid NAME PATTERN: after tf, the run failed with exit 1, printed
 # nothing on stdout, and an error line on stderr matched PATTERN.
 check_invalid() {

@@ -6,14 +6,6 @@
 
 C=$TF_CHILD
 
-# tf ARGS...: runs tfrun; sets RC, OUT (its stdout) and ERR (its stderr).
-tf() {
-	tfrun "$@" >"$T/.stdout" 2>"$T/.stderr" </dev/null
-	RC=$?
-	OUT=$(cat "$T/.stdout")
-	ERR=$(cat "$T/.stderr")
-}
-
 # starts LABEL REGEX ARGS...: `tfrun check ARGS` succeeds and its
 # would-start line matches REGEX.
 starts() {

@@ -7,14 +7,6 @@
 
 C=$TF_CHILD
 
-# tf ARGS...: runs tfrun; sets RC, OUT (its stdout) and ERR (its stderr).
-tf() {
-	tfrun "$@" >"$T/.stdout" 2>"$T/.stderr"
-	RC=$?
-	OUT=$(cat "$T/.stdout")
-	ERR=$(cat "$T/.stderr")
-}
-
 # child_env VAR TFRUN-ARGS...: what tf-child, run by `tfrun run`, sees of
 # VAR: "VAR=value\n" or "VAR unset\n", trailing newlines kept.
 child_env() {

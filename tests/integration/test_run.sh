@@ -7,14 +7,6 @@
 
 C=$TF_CHILD
 
-# tf ARGS...: runs tfrun; sets RC, OUT (its stdout) and ERR (its stderr).
-tf() {
-	tfrun "$@" >"$T/.stdout" 2>"$T/.stderr" </dev/null
-	RC=$?
-	OUT=$(cat "$T/.stdout")
-	ERR=$(cat "$T/.stderr")
-}
-
 cat >Procfile <<'EOF'
 web: echo "web says $PS on $PORT in $(pwd)"; exit 4
 worker: echo worker

@@ -4,14 +4,6 @@
 # version exit 0. The accepted spellings of options.
 . "$(dirname "$0")/lib.sh"
 
-# tf ARGS...: runs tfrun; sets RC, OUT (its stdout) and ERR (its stderr).
-tf() {
-	tfrun "$@" >"$T/.stdout" 2>"$T/.stderr" </dev/null
-	RC=$?
-	OUT=$(cat "$T/.stdout")
-	ERR=$(cat "$T/.stderr")
-}
-
 # usage LABEL PROBLEM-REGEX ARGS...: tfrun ARGS is a usage error whose one
 # line names the problem.
 usage() {
