@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,14 +159,19 @@ int
 output_start(uv_loop_t *loop, const struct fmt_style *style,
     const struct output_ops *ops)
 {
+	sigset_t all, old;
 	int err;
 
 	out.style = *style;
 	out.ops = *ops;
 	if ((err = uv_async_init(loop, &out.async, output_async_cb)) != 0)
 		return err;
-	if ((err = pthread_create(&out.thread, NULL, output_writer,
-	    NULL)) != 0) {
+	/* The writer takes no signal: they are all for the loop thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&out.thread, NULL, output_writer, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
 		uv_close((uv_handle_t *)&out.async, NULL);
 		return -err;
 	}

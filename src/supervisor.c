@@ -175,9 +175,21 @@ supervisor_close(struct supervisor *sv)
 {
 	size_t i;
 
+	sigset_t late;
+
 	if (sv->closing)
 		return;
 	sv->closing = 1;
+	/*
+	 * Closing a signal handle restores the default action, and a late
+	 * copy of a stop signal (sent to both tfrun processes, the keeper's
+	 * already handled) would then kill tfrun after a clean stop: keep
+	 * them blocked for the little that is left.
+	 */
+	sigemptyset(&late);
+	for (i = 0; i < nitems(sv_signals); i++)
+		sigaddset(&late, sv_signals[i]);
+	sigprocmask(SIG_BLOCK, &late, NULL);
 	for (i = 0; i < nitems(sv->signals); i++)
 		uv_close((uv_handle_t *)&sv->signals[i], NULL);
 	uv_close((uv_handle_t *)&sv->sigchld, NULL);
