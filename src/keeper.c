@@ -31,6 +31,7 @@
 
 #include "compat.h"
 #include "keeper.h"
+#include "procfs.h"
 
 #define KEEPER_MAX_PROCS 65536
 #define KEEPER_MAX_PIDS 4096
@@ -134,66 +135,29 @@ keeper_nothing(int sig)
 	(void)sig;
 }
 
+/* What keeper_children passes through procfs_children. */
+struct keeper_children_args {
+	struct keeper_set *set;
+	pid_t except;
+};
+
+/* Adds one child to the set, unless it is the one to leave out. */
+static void
+keeper_children_one(pid_t pid, void *arg)
+{
+	struct keeper_children_args *a = arg;
+
+	if (pid != a->except)
+		keeper_set_add(a->set, pid);
+}
+
 /* Adds every child the keeper has now, but except, to set. */
 static void
 keeper_children(struct keeper_set *set, pid_t except)
 {
-	char path[64], list[8192], *p, *end;
-	struct dirent *de;
-	ssize_t n;
-	long pid;
-	DIR *dir;
-	int fd;
+	struct keeper_children_args a = { set, except };
 
-	if ((dir = opendir("/proc/self/task")) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "/proc/self/task/%.20s/children",
-		    de->d_name);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			continue;
-		n = read(fd, list, sizeof list - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		list[n] = '\0';
-		for (p = list;; p = end) {
-			pid = strtol(p, &end, 10);
-			if (end == p)
-				break;
-			if (pid != except)
-				keeper_set_add(set, (pid_t)pid);
-		}
-	}
-	closedir(dir);
-}
-
-/* Reads ppid and sid of pid from /proc; returns 0, or -1 when gone. */
-static int
-keeper_stat(pid_t pid, pid_t *ppid, pid_t *sid)
-{
-	char path[64], stat[512], *p;
-	long pp, pg, sd;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, stat, sizeof stat - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	stat[n] = '\0';
-	/* "pid (comm) state ppid pgrp session": comm may hold ')' too. */
-	if ((p = strrchr(stat, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %ld %ld %ld", &pp, &pg, &sd) != 3)
-		return -1;
-	*ppid = (pid_t)pp;
-	*sid = (pid_t)sd;
-	return 0;
+	procfs_children(keeper_children_one, &a);
 }
 
 /* Orders processes by pid, for bsearch. */
@@ -233,7 +197,7 @@ keeper_kill_tree(void)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (pid == self || keeper_stat(pid, &keeper_procs[n].ppid,
+		if (pid == self || procfs_stat(pid, &keeper_procs[n].ppid,
 		    &keeper_procs[n].sid) != 0)
 			continue;
 		keeper_procs[n].pid = pid;
@@ -307,7 +271,7 @@ keeper_reap(void)
 		return 0;
 	while ((de = readdir(dir)) != NULL) {
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (pid > 0 && keeper_stat(pid, &ppid, &sid) == 0 &&
+		if (pid > 0 && procfs_stat(pid, &ppid, &sid) == 0 &&
 		    ppid == self && !keeper_set_has(&keeper_foreign, pid))
 			left = 1;
 	}

@@ -3,8 +3,8 @@
  *
  * libuv reaps only the pids of its own uv_process_t handles and must not
  * have them taken away (STYLE.md 2.3), so waitpid(-1) is out. Instead the
- * kernel's list of this process's children (/proc/self/task/TID/children)
- * is read, and every pid that no proc owns is waited for by its own pid.
+ * kernel's list of this process's children is read (procfs.c), and every
+ * pid that no proc owns is waited for by its own pid.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,84 +19,34 @@
 #include <sys/prctl.h>
 #endif
 
-#include "buf.h"
 #include "compat.h"
 #include "proc.h"
+#include "procfs.h"
 #include "reaper.h"
 
-/*
- * Appends the pid of every process whose parent is this one, found in
- * /proc/PID/stat: the slow way, for kernels without the children file.
- */
-static void
-reaper_scan_ppid(struct buf *list)
-{
-	char path[64], stat[512], *close_paren;
-	struct dirent *de;
-	long ppid, self = (long)getpid();
-	DIR *dir;
-	FILE *f;
-	size_t n;
+/* What reaper_each_adopted passes through procfs_children. */
+struct reaper_each_args {
+	void (*fn)(pid_t, void *);
+	void *arg;
+};
 
-	if ((dir = opendir("/proc")) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%.20s/stat", de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		n = fread(stat, 1, sizeof stat - 1, f);
-		fclose(f);
-		stat[n] = '\0';
-		/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
-		if ((close_paren = strrchr(stat, ')')) == NULL ||
-		    sscanf(close_paren + 1, " %*c %ld", &ppid) != 1)
-			continue;
-		if (ppid == self)
-			buf_printf(list, "%s ", de->d_name);
-	}
-	closedir(dir);
+/* Passes on a child that libuv does not own. */
+static void
+reaper_each_one(pid_t pid, void *arg)
+{
+	struct reaper_each_args *a = arg;
+
+	if (!proc_owns_pid((int)pid))
+		a->fn(pid, a->arg);
 }
 
 /* Calls fn for each child pid of this process that libuv does not own. */
 static void
 reaper_each_adopted(void (*fn)(pid_t, void *), void *arg)
 {
-	struct buf list = BUF_INIT;
-	char path[64], chunk[4096], *p, *end;
-	struct dirent *de;
-	DIR *dir;
-	FILE *f;
-	size_t n;
-	long pid;
+	struct reaper_each_args a = { fn, arg };
 
-	if ((dir = opendir("/proc/self/task")) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "/proc/self/task/%.20s/children",
-		    de->d_name);
-		if ((f = fopen(path, "r")) == NULL) {
-			/* No CONFIG_PROC_CHILDREN: find children by ppid. */
-			reaper_scan_ppid(&list);
-			break;
-		}
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			buf_add(&list, chunk, n);
-		fclose(f);
-		buf_addc(&list, ' ');
-	}
-	closedir(dir);
-	for (p = list.data; p != NULL; p = end) {
-		pid = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		if (pid > 0 && !proc_owns_pid((int)pid))
-			fn((pid_t)pid, arg);
-	}
-	buf_free(&list);
+	procfs_children(reaper_each_one, &a);
 }
 
 /* Makes this process a subreaper. */
