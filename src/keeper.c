@@ -358,7 +358,7 @@ keeper_start(int *status)
 {
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
 	struct sigaction sa;
-	sigset_t block, orig, waitmask;
+	sigset_t block, waitmask;
 	int down[2], up[2];
 	size_t i;
 	pid_t pid;
@@ -385,10 +385,10 @@ keeper_start(int *status)
 		sigaddset(&block, keeper_forwarded[i]);
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGTSTP);
-	sigprocmask(SIG_BLOCK, &block, &orig);
+	sigprocmask(SIG_BLOCK, &block, NULL);
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
-		sigprocmask(SIG_SETMASK, &orig, NULL);
+		keeper_unblock();
 		close(down[0]);
 		close(down[1]);
 		close(up[0]);
@@ -430,13 +430,15 @@ keeper_start(int *status)
 	sigaction(SIGTSTP, &sa, NULL);
 	sa.sa_handler = keeper_nothing;
 	sigaction(SIGCHLD, &sa, NULL);
-	/* Everything but SIGCHLD now; SIGCHLD only while in ppoll. */
-	waitmask = orig;
-	sigdelset(&waitmask, SIGCHLD);
+	/*
+	 * Everything unblocked now (main blocked the stop signals too, from
+	 * the start), but SIGCHLD, which runs only while in ppoll.
+	 */
+	keeper_unblock();
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_SETMASK, &orig, NULL);
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGCHLD);
 
 	/* down[1] stays open until the keeper exits: its EOF is the news. */
 	*status = keeper_run(pid, up[0], &waitmask);

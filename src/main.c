@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "compat.h"
 #include "formation.h"
 #include "cmd.h"
 #include "plan.h"
@@ -93,6 +95,21 @@ main_open_std_fds(void)
 	}
 }
 
+/* Blocks the signals `start` handles; see the call. */
+static void
+main_block_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
+		SIGUSR2, SIGTSTP };
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < nitems(sigs); i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -124,6 +141,14 @@ main(int argc, char **argv)
 		}
 		formation_spec_free(&fs);
 	}
+	/*
+	 * From here until its handlers are in place, `start` holds back the
+	 * signals it handles, so an early ^C stops it cleanly instead of
+	 * killing it (keeper.c and the supervisor unblock them). Only
+	 * `start`: a blocked mask would be inherited by `run`'s command.
+	 */
+	if (cli.command == CLI_START && !cli.help)
+		main_block_signals();
 	if (cli.command == CLI_START && !cli.help &&
 	    main_check_operands(cli.args, cli.nargs, &cause) != 0) {
 		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);

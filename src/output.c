@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -27,6 +28,7 @@
  */
 #define OUTPUT_HIGH_WATER (256 * 1024)
 #define OUTPUT_LOW_WATER (64 * 1024)
+#define OUTPUT_WATCH_MS 100
 
 static struct {
 	pthread_mutex_t lock;
@@ -40,6 +42,7 @@ static struct {
 	int notify_resume;        /* guarded by lock: tell the loop to resume */
 	int notify_closed;        /* guarded by lock: tell the loop about EPIPE */
 	int closed_told;          /* loop thread only */
+	int watch_reader;         /* stdout is a pipe or socket: watch it */
 	int running;              /* loop thread only: the thread exists */
 	pthread_t thread;
 	uv_async_t async;         /* writer to loop thread */
@@ -82,6 +85,36 @@ output_write_all(const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * Waits for work, but looks every OUTPUT_WATCH_MS whether stdout's reader
+ * is gone: with a pipe to `head`, the reader may leave while nothing more
+ * is written, and only a write would have said so (EPIPE). poll(2)
+ * reports POLLERR on a pipe without readers. Called with the lock held.
+ */
+static void
+output_idle_wait(void)
+{
+	struct pollfd pfd;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += OUTPUT_WATCH_MS * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	if (pthread_cond_timedwait(&out.wake, &out.lock, &ts) != ETIMEDOUT)
+		return;
+	pfd.fd = STDOUT_FILENO;
+	pfd.events = 0;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP))) {
+		out.broken = 1;
+		out.notify_closed = 1;
+		uv_async_send(&out.async);
+	}
+}
+
 /* The writer thread: takes batches and writes them until told to stop. */
 static void *
 output_writer(void *arg)
@@ -94,7 +127,10 @@ output_writer(void *arg)
 	for (;;) {
 		while (out.queue.len == 0 && !out.stopping) {
 			out.writer_idle = 1;
-			pthread_cond_wait(&out.wake, &out.lock);
+			if (out.watch_reader && !out.broken)
+				output_idle_wait();
+			else
+				pthread_cond_wait(&out.wake, &out.lock);
 			out.writer_idle = 0;
 		}
 		if (out.queue.len == 0 && out.stopping)
@@ -160,10 +196,13 @@ output_start(uv_loop_t *loop, const struct fmt_style *style,
     const struct output_ops *ops)
 {
 	sigset_t all, old;
+	struct stat st;
 	int err;
 
 	out.style = *style;
 	out.ops = *ops;
+	out.watch_reader = fstat(STDOUT_FILENO, &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 	if ((err = uv_async_init(loop, &out.async, output_async_cb)) != 0)
 		return err;
 	/* The writer takes no signal: they are all for the loop thread. */

@@ -240,6 +240,20 @@ else
 	pass "EPIPE: the instance was stopped"
 fi
 
+# --- the reader of stdout leaves while nothing more is written: tfrun
+# notices all the same and stops (no write, no EPIPE to tell it)
+cat >Procfile <<EOF2
+web: $C sleep:300 print:5:hi wait
+quiet: $C wait
+EOF2
+t0=$(date +%s%N)
+timeout 20 "${CLEAN_ENV[@]}" "$TFRUN" start 2>err.txt | head -n 3 >head.txt
+rc=${PIPESTATUS[0]}
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+assert_eq "silent reader gone: exit 0 (124 would be the 20 s timeout)" 0 "$rc"
+[ "$ms" -lt 5000 ] && pass "silent reader gone: stopped promptly (${ms} ms)" ||
+	fail "silent reader gone: stopped promptly (${ms} ms)"
+
 # --- closed stdin, stdout or stderr: no crash, the usual statuses
 cat >Procfile <<EOF2
 web: $C print:1:hi wait
