@@ -31,8 +31,15 @@ int keeper_start(int *status);
 int keeper_fd(void);
 
 /*
- * In the supervisor, once its own handlers are in place: unblocks the
- * signals held back across the fork (they were pending, not lost).
+ * Holds back the signals `start` handles (SIGINT, SIGTERM, SIGHUP,
+ * SIGUSR1, SIGUSR2, SIGTSTP, SIGCHLD) until handlers are in place: called
+ * by main as early as it can, and across the fork.
+ */
+void keeper_block(void);
+
+/*
+ * Once the handlers are in place (the keeper's, or the supervisor's
+ * loop): unblocks those signals; pending ones are delivered, not lost.
  */
 void keeper_unblock(void);
 

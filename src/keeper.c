@@ -380,12 +380,7 @@ keeper_start(int *status)
 	 * blocked across the fork, unblocked by the keeper below and by the
 	 * supervisor once its loop watches them (keeper_unblock).
 	 */
-	sigemptyset(&block);
-	for (i = 0; i < nitems(keeper_forwarded); i++)
-		sigaddset(&block, keeper_forwarded[i]);
-	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, SIGTSTP);
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	keeper_block();
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		keeper_unblock();
@@ -452,18 +447,36 @@ keeper_start(int *status)
 #endif
 }
 
-/* Unblocks, in the supervisor, the signals held back across the fork. */
+/* The signals held back until handlers are in place. */
+static void
+keeper_held(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	for (i = 0; i < nitems(keeper_forwarded); i++)
+		sigaddset(set, keeper_forwarded[i]);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTSTP);
+}
+
+/* Holds back the signals `start` handles; see keeper.h. */
+void
+keeper_block(void)
+{
+	sigset_t set;
+
+	keeper_held(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Unblocks the signals held back; see keeper.h. */
 void
 keeper_unblock(void)
 {
 	sigset_t set;
-	size_t i;
 
-	sigemptyset(&set);
-	for (i = 0; i < nitems(keeper_forwarded); i++)
-		sigaddset(&set, keeper_forwarded[i]);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTSTP);
+	keeper_held(&set);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 

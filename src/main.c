@@ -9,14 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "compat.h"
 #include "formation.h"
+#include "keeper.h"
 #include "cmd.h"
 #include "plan.h"
 #include "procfile.h"
@@ -95,21 +94,6 @@ main_open_std_fds(void)
 	}
 }
 
-/* Blocks the signals `start` handles; see the call. */
-static void
-main_block_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
-		SIGUSR2, SIGTSTP };
-	sigset_t set;
-	size_t i;
-
-	sigemptyset(&set);
-	for (i = 0; i < nitems(sigs); i++)
-		sigaddset(&set, sigs[i]);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -148,7 +132,7 @@ main(int argc, char **argv)
 	 * `start`: a blocked mask would be inherited by `run`'s command.
 	 */
 	if (cli.command == CLI_START && !cli.help)
-		main_block_signals();
+		keeper_block();
 	if (cli.command == CLI_START && !cli.help &&
 	    main_check_operands(cli.args, cli.nargs, &cause) != 0) {
 		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
