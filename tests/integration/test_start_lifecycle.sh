@@ -267,4 +267,20 @@ assert_eq "stderr closed: the instance's status" 3 "$?"
 assert_eq "stdout closed: the instance's status" 3 "$?"
 assert_no_match "no assertion failure" 'Assertion' "$(cat out.txt err.txt)"
 
+# --- a simple command with operators inside quotes is exec'd: the program
+# itself is the instance's pid and gets the signals, not a waiting shell
+cat >Procfile <<'EOF2'
+py: python3 -c "import os, signal, sys, time; signal.signal(signal.SIGTERM, lambda *a: (print('py got TERM', flush=True), sys.exit(0))); print('pid', os.getpid(), flush=True); time.sleep(60)"
+EOF2
+start_bg out.txt start
+wait_for out.txt 'py\.1 +\| pid [0-9]+'
+started=$(sed -nE 's/.*py\.1 started with pid ([0-9]+).*/\1/p' out.txt)
+own=$(sed -nE 's/.*py\.1 +\| pid ([0-9]+).*/\1/p' out.txt)
+assert_eq "python -c \"a; b\": the logged pid is python's own" "$started" "$own"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_match "python got the stop signal itself" 'py\.1 +\| py got TERM' "$out"
+assert_match "and its exit is what is reported" 'py\.1 exited with code 0' "$out"
+
 finish
