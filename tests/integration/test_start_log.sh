@@ -56,6 +56,9 @@ if command -v script >/dev/null 2>&1; then
 	assert_match "auto on a terminal: colour" $'\033\\[36m' "$out"
 	out=$("${CLEAN_ENV[@]}" TERM=xterm NO_COLOR=1 script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
 	assert_no_match "auto with NO_COLOR: none" $'\033\\[3' "$out"
+	# no-color.org: an empty NO_COLOR is as if it were unset.
+	out=$("${CLEAN_ENV[@]}" TERM=xterm NO_COLOR= script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
+	assert_match "auto with an empty NO_COLOR: colour" $'\033\\[36m' "$out"
 	out=$("${CLEAN_ENV[@]}" TERM=dumb script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
 	assert_no_match "auto with TERM=dumb: none" $'\033\\[3' "$out"
 else
