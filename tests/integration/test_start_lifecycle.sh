@@ -360,4 +360,43 @@ kill -TERM "$BG"
 wait_exit "$BG" 15
 assert_match "a group member's words at shutdown" 'bg\.1 +\| got SIGTERM' "$(cat out.txt)"
 
+# --- ^Z (SIGTSTP) stops the whole formation, every instance included;
+# SIGCONT (fg) resumes it all
+state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
+# wait_state STATE PID...: waits until every pid is in STATE.
+wait_state() {
+	local want=$1 p ok deadline=$((SECONDS + 10))
+	shift
+	while [ $SECONDS -lt $deadline ]; do
+		ok=1
+		for p in "$@"; do [ "$(state "$p")" = "$want" ] || ok=0; done
+		[ $ok = 1 ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+cat >Procfile <<EOF2
+web: $C print:1:ready wait
+worker: sh -c "$C print:1:ready wait & wait"
+EOF2
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1' && wait_for out.txt 'worker\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+members=$(for p in $(sed -nE 's/.*started with pid ([0-9]+).*/\1/p' out.txt); do ps -o pid= -s "$p"; done | tr -s ' \n' ' ')
+assert_eq "three instance processes" 3 "$(wc -w <<<"$members")"
+kill -TSTP "$BG"
+wait_state T $members && pass "^Z: every instance process is stopped" ||
+	fail "^Z: every instance process is stopped ($(for p in $members; do state "$p"; done))"
+wait_state T "$sup" "$BG" && pass "^Z: tfrun's processes are stopped" ||
+	fail "^Z: tfrun's processes are stopped"
+kill -CONT "$BG"
+wait_state S $members && pass "SIGCONT: every instance runs again" ||
+	fail "SIGCONT: every instance runs again ($(for p in $members; do state "$p"; done))"
+wait_state S "$sup" "$BG" && pass "SIGCONT: tfrun runs again" || fail "SIGCONT: tfrun runs again"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "after ^Z and fg, a clean stop" 0 "$RC"
+assert_match "^Z logged" 'SIGTSTP received, stopping every process' "$(cat out.txt)"
+assert_match "fg logged" 'SIGCONT received, every process continues' "$(cat out.txt)"
+
 finish
