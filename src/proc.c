@@ -30,6 +30,7 @@ struct proc {
 	int exited;
 	size_t exit_left;   /* bytes in the pipe when the leader exited */
 	int drained;        /* the pipe is closed or closing */
+	int eof;            /* the pipe hit its end; the partial line waits */
 	int finished;       /* done() has run (or would have, if detached) */
 	int paused;
 	int detached;
@@ -141,14 +142,20 @@ proc_drain(struct proc *p)
 
 static void proc_timer_cb(uv_timer_t *);
 
-/* Hands libuv the shared read buffer. */
+/*
+ * Hands libuv the shared read buffer, or as much of it as the output has
+ * room for (none: the read fails with UV_ENOBUFS and the proc pauses).
+ */
 static void
 proc_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
-	(void)handle;
+	struct proc *p = handle->data;
+	size_t room;
+
 	(void)suggested;
+	room = output_budget(&p->src, &p->prefix);
 	buf->base = proc_readbuf;
-	buf->len = sizeof proc_readbuf;
+	buf->len = room < sizeof proc_readbuf ? room : sizeof proc_readbuf;
 }
 
 /* Turns bytes into lines; pauses when the output is congested. */
@@ -165,7 +172,16 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	if (nread < 0) {
-		/* EOF or an error: either way this pipe is finished. */
+		/*
+		 * EOF or an error: either way this pipe is finished. A partial
+		 * line it leaves waits until the output has room for it.
+		 */
+		if (linebuf_has_partial(&p->lb) &&
+		    output_budget(&p->src, &p->prefix) == 0) {
+			p->eof = 1;
+			proc_pause(p);
+			return;
+		}
 		proc_drain(p);
 		proc_check_done(p);
 		return;
@@ -202,6 +218,11 @@ proc_timer_cb(uv_timer_t *timer)
 {
 	struct proc *p = timer->data;
 
+	/* No room: it is written once the output drains (proc_resume). */
+	if (output_budget(&p->src, &p->prefix) == 0) {
+		proc_pause(p);
+		return;
+	}
 	output_begin();
 	linebuf_flush(&p->lb, proc_emit, p);
 	output_end();
@@ -362,7 +383,7 @@ proc_kill(struct proc *p, int sig)
 void
 proc_pause(struct proc *p)
 {
-	if (p->paused || p->drained)
+	if (p->paused || (p->drained && !p->eof))
 		return;
 	p->paused = 1;
 	uv_read_stop((uv_stream_t *)&p->pipe);
@@ -380,6 +401,11 @@ proc_resume(struct proc *p)
 	if (!p->paused || p->drained)
 		return;
 	p->paused = 0;
+	if (p->eof) {
+		proc_drain(p);
+		proc_check_done(p);
+		return;
+	}
 	uv_read_start((uv_stream_t *)&p->pipe, proc_alloc_cb, proc_read_cb);
 	if (linebuf_has_partial(&p->lb))
 		uv_timer_start(&p->timer, proc_timer_cb, PROC_PARTIAL_MS, 0);

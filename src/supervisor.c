@@ -67,7 +67,8 @@ enum sv_reason {
 	SV_RUNNING,   /* no shutdown yet */
 	SV_REQUESTED, /* a signal, `tfrun quit`, or stdout closed: status 0 */
 	SV_INSTANCE,  /* an instance's end stopped the formation */
-	SV_ALL_ENDED  /* every instance ended on its own */
+	SV_ALL_ENDED, /* every instance ended on its own */
+	SV_OUTPUT_ERROR /* writing the log failed (not EPIPE): status 1 */
 };
 
 struct supervisor {
@@ -387,7 +388,8 @@ supervisor_shutdown(struct supervisor *sv, enum sv_reason reason,
 	if (sv->reason != SV_RUNNING)
 		return;
 	sv->reason = reason;
-	sv->status = reason == SV_INSTANCE ? status : 0;
+	sv->status = reason == SV_INSTANCE || reason == SV_OUTPUT_ERROR ?
+	    status : 0;
 	supervisor_stop_groups(sv);
 	supervisor_check_end(sv);
 }
@@ -770,6 +772,11 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	}
 	output_system("%s received again", sig_name(signum));
 	supervisor_kill_all(sv);
+	/*
+	 * Do not wait any longer for a stdout nobody reads: what it cannot
+	 * take is dropped, so that tfrun ends promptly.
+	 */
+	output_hurry();
 }
 
 /* A signal sent to the supervisor itself. */
@@ -787,13 +794,26 @@ supervisor_resume(void *ctx)
 	proc_resume_all();
 }
 
-/* Stdout is gone (EPIPE): stop the formation as if asked to. */
+/*
+ * Writing stdout failed. EPIPE (its reader left, `tfrun start | head`) is a
+ * stop the user asked for: status 0. Any other error is reported on stderr,
+ * since the log itself cannot carry it, and tfrun exits 1.
+ */
 static void
-supervisor_output_closed(void *ctx)
+supervisor_output_closed(void *ctx, int error)
 {
 	struct supervisor *sv = ctx;
 
-	supervisor_shutdown(sv, SV_REQUESTED, 0);
+	if (error == EPIPE) {
+		supervisor_shutdown(sv, SV_REQUESTED, 0);
+		return;
+	}
+	fprintf(stderr, "tfrun: cannot write the log to standard output: %s\n",
+	    strerror(error));
+	if (sv->reason == SV_RUNNING)
+		supervisor_shutdown(sv, SV_OUTPUT_ERROR, 1);
+	else
+		sv->status = 1;
 }
 
 /* Adds a slot for instance n of type t. */
