@@ -108,7 +108,8 @@ void config_free(struct config *c);
  * Makes c the built-in defaults, every field set except procfile, root,
  * env, formation, port, config and socket, whose defaults depend on other
  * settings and are chosen by the caller: port_step 100, timeout 5 s, colour
- * auto, timestamps and prefixes on, text, restart never, env_override off.
+ * auto, timestamps and prefixes on, text, restart never, env_override on
+ * (env files win over the inherited environment, SPEC section 3).
  */
 void config_defaults(struct config *c);
 

@@ -67,6 +67,8 @@ static const struct cli_option {
 	{ "env", 'e', OPT_LIST, TARGET_FLAGS, CONFIG_ENV, CLI_APP },
 	{ "env-override", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_ENV_OVERRIDE,
 	    CLI_APP },
+	{ "no-env-override", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_ENV_OVERRIDE,
+	    CLI_APP },
 	{ "formation", 'm', OPT_STRING, TARGET_FLAGS, CONFIG_FORMATION,
 	    CLI_APP },
 	{ "concurrency", 'c', OPT_STRING, TARGET_FLAGS, CONFIG_FORMATION,
@@ -320,7 +322,7 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 			break;
 		}
 		if (o->field == CONFIG_ENV_OVERRIDE)
-			c->env_override = 1;
+			c->env_override = strncmp(o->name, "no-", 3) != 0;
 		else if (o->field == CONFIG_NO_TIMESTAMP)
 			c->no_timestamp = 1;
 		else
@@ -722,7 +724,8 @@ cli_parse(int argc, char **argv, struct cli *cli, char **cause)
 	"  -f, --procfile FILE        the Procfile (default: Procfile in the root)\n" \
 	"  -d, --root DIR             app root (default: the Procfile's directory)\n" \
 	"  -e, --env FILE[,FILE]      env files, later win; repeatable (default: .env)\n" \
-	"      --env-override         env files beat the real environment (default: off)\n" \
+	"      --env-override         env files beat the real environment (default)\n" \
+	"      --no-env-override      the real environment beats env files\n" \
 	"  -m, --formation SPEC       all=N,TYPE=N,... (default: all=1)\n" \
 	"  -c, --concurrency SPEC     the same as --formation\n" \
 	"  -p, --port N               base port (default: env's PORT, else 5000)\n" \

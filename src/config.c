@@ -240,7 +240,7 @@ config_defaults(struct config *c)
 	size_t i;
 
 	config_init(c);
-	c->env_override = 0;
+	c->env_override = 1;
 	c->port_step = 100;
 	c->timeout_ms = CONFIG_TIMEOUT_DEFAULT_MS;
 	c->color = CONFIG_COLOR_AUTO;

@@ -50,7 +50,9 @@ tf check
 assert_match "PORT from .env is the base port" '^would start: web\.1 \(port 7000\), worker\.1 \(port 7100\)' "$OUT"
 TF_ENV=(PORT=7500)
 tf check
-assert_match "PORT from the real env wins over .env" '^would start: web\.1 \(port 7500\), worker\.1 \(port 7600\)' "$OUT"
+assert_match "PORT from .env wins over the real env" '^would start: web\.1 \(port 7000\), worker\.1 \(port 7100\)' "$OUT"
+tf check --no-env-override
+assert_match "--no-env-override: PORT from the real env wins" '^would start: web\.1 \(port 7500\), worker\.1 \(port 7600\)' "$OUT"
 TF_ENV=()
 rm .env
 

@@ -150,8 +150,20 @@ mkdir -p bin
 printf '#!/bin/sh\necho "mytool $*"\n' >bin/mytool
 chmod 755 bin/mytool
 printf 'PATH=%s/bin:${PATH}\n' "$T" >path.env
-tf run --env-override -e path.env mytool a b
+tf run -e path.env mytool a b
 assert_eq "the command is searched for in the merged PATH" "mytool a b" "$OUT"
+# PATH=./bin:$PATH in .env takes effect by default (env files win), and a
+# relative entry is relative to the root, where run executes.
+mkdir -p pathapp/bin
+printf '#!/bin/sh\necho "tool in $(pwd -P): $*"\n' >pathapp/bin/tool
+chmod 755 pathapp/bin/tool
+printf 'PATH=./bin:$PATH\n' >pathapp/.env
+tf run -d pathapp tool x
+assert_eq "PATH=./bin:\$PATH in .env finds ./bin/tool" "tool in $(cd pathapp && pwd -P): x" "$OUT"
+tf run -d pathapp 'tool y'
+assert_eq "PATH=./bin:\$PATH in .env: through sh -c too" "tool in $(cd pathapp && pwd -P): y" "$OUT"
+tf run -d pathapp --no-env-override tool x
+assert_eq "--no-env-override: the real PATH wins, no tool" 127 "$RC"
 
 # --- "--" and the command's own options
 tf run -- "$C" print:1:after-dashes

@@ -235,6 +235,13 @@ test_flag_options(void **state)
 	assert_int_equal(cli.force, 0);
 	cli_free(&cli);
 
+	parse_ok(&cli, "check", "--env-override", "--no-env-override", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_ENV_OVERRIDE);
+	assert_int_equal(cli.flags.env_override, 0);
+	assert_string_equal(origin(&cli, CONFIG_ENV_OVERRIDE),
+	    "--no-env-override");
+	cli_free(&cli);
+
 	parse_ok(&cli, "ps", "--json", NULL);
 	assert_int_equal(cli.command, CLI_PS);
 	assert_int_equal(cli.json, 1);

@@ -284,7 +284,7 @@ test_defaults(void **state)
 	    CONFIG_TIMEOUT | CONFIG_COLOR | CONFIG_NO_TIMESTAMP |
 	    CONFIG_NO_PREFIX | CONFIG_LOG_FORMAT | CONFIG_RESTART |
 	    CONFIG_CAN_DIE);
-	assert_int_equal(c.env_override, 0);
+	assert_int_equal(c.env_override, 1);
 	assert_int_equal(c.port_step, 100);
 	assert_int_equal(c.timeout_ms, 5000);
 	assert_int_equal(c.color, CONFIG_COLOR_AUTO);
