@@ -382,26 +382,6 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
 	formation_spec_free(&fs);
 }
 
-/* Notes env keys that /bin/sh may not pass on, for `check`. */
-static void
-plan_warn_keys(struct plan *p)
-{
-	const struct envmap *m = &p->env.files;
-	size_t i;
-	char *w;
-
-	for (i = 0; i < m->n; i++) {
-		if (dotenv_shell_key(m->v[i].key))
-			continue;
-		xasprintf(&w, "env key '%s' is not a shell identifier: "
-		    "/bin/sh may not pass it on, and some export targets "
-		    "reject it", m->v[i].key);
-		p->warnings = xreallocarray(p->warnings, p->nwarnings + 1,
-		    sizeof *p->warnings);
-		p->warnings[p->nwarnings++] = w;
-	}
-}
-
 /* Builds the plan; see plan.h. */
 int
 plan_load(struct plan *p, const struct cli *cli, char *const *envp,
@@ -435,7 +415,11 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 	plan_base_port(p, &e);
 	if (procfile_ok)
 		plan_types(p, &e, cli);
-	plan_warn_keys(p);
+	/* The env files' warnings become the plan's, for check and start. */
+	p->warnings = p->env.warnings;
+	p->nwarnings = p->env.nwarnings;
+	p->env.warnings = NULL;
+	p->env.nwarnings = 0;
 
 	if ((p->cfg.set & CONFIG_SOCKET) && plan_from_ini(p, CONFIG_SOCKET))
 		p->socket = plan_join(p->root, p->cfg.socket);

@@ -178,6 +178,16 @@ assert_match "warning for 1A" '^tfrun: warning: .*1A' "$ERR"
 assert_no_match "no warning for GOOD_KEY" 'GOOD_KEY' "$ERR"
 assert_no_match "no warning for _ok" "_ok" "$ERR"
 assert_no_match "warnings are not on stdout" 'warning' "$OUT"
+assert_match "a key warning names the file and line" '^tfrun: warning: \.env:4: .*1A' "$ERR"
+rm .env
+
+# --- a reference to a name set nowhere: a warning naming the line
+printf 'DB_PASS=s3cr$tP@ss\nOK=${NOPE:-fine}\nHOME_TOO=$HOME\nB=${MISSING}\n' >.env
+tf check
+assert_eq "unset reference: still valid" 0 "$RC"
+assert_match "unset reference: \$tP in an unquoted password" '^tfrun: warning: \.env:1: \$tP is not set; it expands to ""$' "$ERR"
+assert_match "unset reference: \${MISSING}" '^tfrun: warning: \.env:4: \$\{MISSING\} is not set; it expands to ""$' "$ERR"
+assert_eq "unset reference: no warning for a default or a set name" 2 "$(grep -c 'is not set' "$T/.stderr")"
 rm .env
 
 finish
