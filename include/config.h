@@ -44,7 +44,8 @@ enum config_field {
 	CONFIG_RESTART = 1u << 12,
 	CONFIG_CAN_DIE = 1u << 13,
 	CONFIG_CONFIG = 1u << 14,
-	CONFIG_SOCKET = 1u << 15
+	CONFIG_SOCKET = 1u << 15,
+	CONFIG_QUIET = 1u << 16
 };
 
 /* Bits of struct config_type's set. */
@@ -73,7 +74,7 @@ struct config {
 	 * "TFRUN_PORT", "tfrun.ini:3"); owned, NULL when unset. Messages
 	 * about a value found later (an unknown type in a formation) use it.
 	 */
-	char *origin[16];
+	char *origin[32];
 
 	char *procfile;   /* owned */
 	char *root;       /* owned */
@@ -93,6 +94,8 @@ struct config {
 	size_t ncan_die;
 	char *config;     /* owned: the INI file's path */
 	char *socket;     /* owned */
+	char **quiet;     /* owned array of owned type names (-q) */
+	size_t nquiet;
 
 	struct config_type *types; /* owned; [process.TYPE] sections */
 	size_t ntypes;
@@ -173,7 +176,7 @@ int config_parse_list(const char *s, char ***items, size_t *n);
 /* Returns "never", "on-failure" or "always". */
 const char *config_restart_name(enum config_restart r);
 
-/* Returns the index of a single-bit enum config_field value (0..15). */
+/* Returns the index of a single-bit enum config_field value (0..31). */
 unsigned config_field_index(unsigned field);
 
 #endif

@@ -28,6 +28,7 @@ struct plan_type {
 	uint64_t timeout_ms;
 	enum config_restart restart;
 	int can_die;
+	int quiet;           /* -q: its output is not logged (system lines are) */
 	int color;           /* colour index for the log prefix */
 };
 

@@ -78,6 +78,10 @@ static const struct cli_option {
 	    CLI_APP },
 	{ "timeout", 't', OPT_TIMEOUT, TARGET_FLAGS, CONFIG_TIMEOUT, CLI_APP },
 	{ "color", '\0', OPT_COLOR, TARGET_FLAGS, CONFIG_COLOR, CLI_APP },
+	{ "no-color", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_COLOR, CLI_APP },
+	{ "no-colour", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_COLOR, CLI_APP },
+	{ "timestamp", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_NO_TIMESTAMP,
+	    CLI_APP },
 	{ "no-timestamp", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_NO_TIMESTAMP,
 	    CLI_APP },
 	{ "no-prefix", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_NO_PREFIX,
@@ -87,6 +91,7 @@ static const struct cli_option {
 	{ "restart", '\0', OPT_RESTART, TARGET_FLAGS, CONFIG_RESTART,
 	    CLI_APP },
 	{ "can-die", '\0', OPT_TYPES, TARGET_FLAGS, CONFIG_CAN_DIE, CLI_APP },
+	{ "quiet", 'q', OPT_TYPES, TARGET_FLAGS, CONFIG_QUIET, CLI_APP },
 	{ "config", '\0', OPT_STRING, TARGET_FLAGS, CONFIG_CONFIG, CLI_APP },
 	{ "socket", '\0', OPT_STRING, TARGET_FLAGS, CONFIG_SOCKET,
 	    CLI_APP | CLI_CTL },
@@ -321,10 +326,13 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 		default:
 			break;
 		}
+		/* foreman's --timestamp and honcho's --no-colour are spellings. */
 		if (o->field == CONFIG_ENV_OVERRIDE)
 			c->env_override = strncmp(o->name, "no-", 3) != 0;
 		else if (o->field == CONFIG_NO_TIMESTAMP)
-			c->no_timestamp = 1;
+			c->no_timestamp = strcmp(o->name, "timestamp") != 0;
+		else if (o->field == CONFIG_COLOR)
+			c->color = CONFIG_COLOR_NEVER;
 		else
 			c->no_prefix = 1;
 		break;
@@ -340,8 +348,9 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 			return -1;
 		break;
 	case OPT_TYPES:
-		if (cli_set_list(o, value, &c->can_die, &c->ncan_die,
-		    cause) != 0)
+		if (cli_set_list(o, value, o->field == CONFIG_QUIET ?
+		    &c->quiet : &c->can_die, o->field == CONFIG_QUIET ?
+		    &c->nquiet : &c->ncan_die, cause) != 0)
 			return -1;
 		break;
 	case OPT_PORT:
@@ -498,6 +507,17 @@ cli_long(struct cli_state *st, int argc, char **argv, int *i, char **cause)
 			    o->name);
 	} else if (eq != NULL)
 		value = eq + 1;
+	else if (o->kind == OPT_COLOR) {
+		/*
+		 * A bare --color is foreman's "always"; WHEN is taken from
+		 * the next word only when it is one.
+		 */
+		value = "always";
+		if (*i + 1 < argc && (strcmp(argv[*i + 1], "auto") == 0 ||
+		    strcmp(argv[*i + 1], "always") == 0 ||
+		    strcmp(argv[*i + 1], "never") == 0))
+			value = argv[++*i];
+	}
 	else if (*i + 1 < argc)
 		value = argv[++*i];
 	else
@@ -720,26 +740,39 @@ cli_parse(int argc, char **argv, struct cli *cli, char **cause)
  * agree with SPEC and the man page: every option, one line each, with its
  * default.
  */
-#define CLI_HELP_APP_OPTIONS \
+/* Options every command that loads the app uses. */
+#define CLI_HELP_FILES \
 	"  -f, --procfile FILE        the Procfile (default: Procfile in the root)\n" \
 	"  -d, --root DIR             app root (default: the Procfile's directory)\n" \
 	"  -e, --env FILE[,FILE]      env files, later win; repeatable (default: .env)\n" \
 	"      --env-override         env files beat the real environment (default)\n" \
 	"      --no-env-override      the real environment beats env files\n" \
+	"      --config FILE          tfrun's INI file (default: tfrun.ini in root)\n"
+#define CLI_HELP_PORT \
+	"  -p, --port N               base port (default: env's PORT, else 5000)\n"
+#define CLI_HELP_PORT_STEP \
+	"      --port-step N          port distance between types (default: 100)\n"
+#define CLI_HELP_FORMATION \
 	"  -m, --formation SPEC       all=N,TYPE=N,... (default: all=1)\n" \
-	"  -c, --concurrency SPEC     the same as --formation\n" \
-	"  -p, --port N               base port (default: env's PORT, else 5000)\n" \
-	"      --port-step N          port distance between types (default: 100)\n" \
+	"  -c, --concurrency SPEC     the same as --formation\n"
+#define CLI_HELP_TYPES \
+	"      --can-die TYPE[,TYPE]  may exit alone; repeatable (default: none)\n" \
+	"  -q, --quiet TYPE[,TYPE]    do not log their output (default: none)\n"
+#define CLI_HELP_HELP \
+	"  -h, --help                 show this help\n"
+#define CLI_HELP_APP_OPTIONS \
+	CLI_HELP_FILES CLI_HELP_FORMATION CLI_HELP_PORT CLI_HELP_PORT_STEP \
 	"  -t, --timeout SECONDS      grace before SIGKILL, decimals ok (default: 5)\n" \
-	"      --color WHEN           auto, always or never (default: auto)\n" \
-	"      --no-timestamp         no time in the log prefix (default: shown)\n" \
+	"      --color [WHEN]         auto, always, never; bare: always (default: auto)\n" \
+	"      --no-color             the same as --color never (also --no-colour)\n" \
+	"      --timestamp            the time in the log prefix (default)\n" \
+	"      --no-timestamp         no time in the log prefix\n" \
 	"      --no-prefix            bare output lines, no prefix (default: prefixed)\n" \
 	"      --log-format FMT       text or json (default: text)\n" \
 	"      --restart POLICY       never, on-failure or always (default: never)\n" \
-	"      --can-die TYPE[,TYPE]  may exit alone; repeatable (default: none)\n" \
-	"      --config FILE          tfrun's INI file (default: tfrun.ini in root)\n" \
+	CLI_HELP_TYPES \
 	"      --socket PATH          control socket (default: .tfrun.sock in root)\n" \
-	"  -h, --help                 show this help\n"
+	CLI_HELP_HELP
 
 #define CLI_HELP_CTL_OPTIONS \
 	"      --socket PATH          control socket (default: .tfrun.sock in root)\n" \
@@ -794,7 +827,7 @@ static const char cli_help_run[] =
 	"several run as given. Options end at COMMAND.\n"
 	"\n"
 	"Options:\n"
-	CLI_HELP_APP_OPTIONS;
+	CLI_HELP_FILES CLI_HELP_PORT CLI_HELP_HELP;
 
 static const char cli_help_check[] =
 	"usage: tfrun check [OPTIONS]\n"
@@ -803,7 +836,8 @@ static const char cli_help_check[] =
 	"0 if all is valid, 1 if not.\n"
 	"\n"
 	"Options:\n"
-	CLI_HELP_APP_OPTIONS;
+	CLI_HELP_FILES CLI_HELP_FORMATION CLI_HELP_PORT CLI_HELP_PORT_STEP
+	CLI_HELP_TYPES CLI_HELP_HELP;
 
 static const char cli_help_env[] =
 	"usage: tfrun env [OPTIONS] [NAME]\n"
@@ -812,7 +846,7 @@ static const char cli_help_env[] =
 	"instance NAME (web.2, with its PORT and PS), or for 'tfrun run'.\n"
 	"\n"
 	"Options:\n"
-	CLI_HELP_APP_OPTIONS;
+	CLI_HELP_FILES CLI_HELP_PORT CLI_HELP_PORT_STEP CLI_HELP_HELP;
 
 static const char cli_help_export[] =
 	"usage: tfrun export FORMAT DIR [OPTIONS]\n"

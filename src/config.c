@@ -25,7 +25,7 @@
 #include "sig.h"
 #include "xmalloc.h"
 
-#define CONFIG_NFIELDS 16
+#define CONFIG_NFIELDS 32
 #define CONFIG_TIMEOUT_MAX_S 86400
 #define CONFIG_TIMEOUT_DEFAULT_MS 5000
 #define CONFIG_TYPE_MAX 63
@@ -71,7 +71,8 @@ static const struct config_key {
 	{ "restart", "TFRUN_RESTART", CONFIG_RESTART, KIND_RESTART },
 	{ "can_die", "TFRUN_CAN_DIE", CONFIG_CAN_DIE, KIND_TYPES },
 	{ NULL, "TFRUN_CONFIG", CONFIG_CONFIG, KIND_STRING },
-	{ "socket", "TFRUN_SOCKET", CONFIG_SOCKET, KIND_STRING }
+	{ "socket", "TFRUN_SOCKET", CONFIG_SOCKET, KIND_STRING },
+	{ "quiet", "TFRUN_QUIET", CONFIG_QUIET, KIND_TYPES }
 };
 
 /* The keys of a [process.TYPE] section. */
@@ -210,6 +211,7 @@ config_free(struct config *c)
 	config_free_list(c->can_die, c->ncan_die);
 	free(c->config);
 	free(c->socket);
+	config_free_list(c->quiet, c->nquiet);
 	for (i = 0; i < c->ntypes; i++)
 		free(c->types[i].name);
 	free(c->types);
@@ -605,8 +607,10 @@ config_set_key(struct config *c, const struct config_key *k,
 			}
 		}
 		ok = 1;
-		list = k->field == CONFIG_ENV ? &c->env : &c->can_die;
-		nlist = k->field == CONFIG_ENV ? &c->nenv : &c->ncan_die;
+		list = k->field == CONFIG_ENV ? &c->env :
+		    k->field == CONFIG_QUIET ? &c->quiet : &c->can_die;
+		nlist = k->field == CONFIG_ENV ? &c->nenv :
+		    k->field == CONFIG_QUIET ? &c->nquiet : &c->ncan_die;
 		if (!append) {
 			config_free_list(*list, *nlist);
 			*list = NULL;
@@ -1203,6 +1207,11 @@ config_apply(struct config *dst, const struct config *src)
 			break;
 		case CONFIG_SOCKET:
 			config_copy_string(&dst->socket, src->socket);
+			break;
+		case CONFIG_QUIET:
+			config_free_list(dst->quiet, dst->nquiet);
+			dst->quiet = config_copy_list(src->quiet, src->nquiet);
+			dst->nquiet = src->nquiet;
 			break;
 		}
 	}

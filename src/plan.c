@@ -305,13 +305,63 @@ plan_base_port(struct plan *p, struct plan_errors *e)
 	}
 }
 
-/* Fills the per-type table: formation counts and effective settings. */
-static void
-plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
+/* Tells whether name is in the list v of n names. */
+static int
+plan_listed(char *const *v, size_t n, const char *name)
 {
-	struct formation_spec fs;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Reports the names of a type list setting that the Procfile lacks. */
+static void
+plan_check_types(struct plan *p, struct plan_errors *e, unsigned field,
+    char *const *v, size_t n, const char *what)
+{
+	const char *origin = p->cfg.origin[config_field_index(field)];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (procfile_find(&p->pf, v[i]) < 0)
+			plan_errorf(e, "%s: no process type '%s' in the "
+			    "Procfile", origin != NULL ? origin : what, v[i]);
+	}
+}
+
+/*
+ * Parses the formation spec. Its syntax is checked even when the Procfile
+ * is invalid, so `check` lists a bad formation in tfrun.ini with the rest.
+ */
+static int
+plan_formation(struct plan *p, struct plan_errors *e,
+    struct formation_spec *fs, const char **origin)
+{
+	const char *spec;
+	char *cause;
+
+	spec = (p->cfg.set & CONFIG_FORMATION) ? p->cfg.formation : "";
+	*origin = p->cfg.origin[config_field_index(CONFIG_FORMATION)];
+	if (*origin == NULL)
+		*origin = "--formation";
+	if (formation_parse(*origin, spec, p->port_step, fs, &cause) != 0) {
+		plan_error_take(e, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills the per-type table: effective settings and formation counts. */
+static void
+plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli,
+    const struct formation_spec *fs, const char *origin)
+{
 	const struct config_type *ct;
-	const char *origin, *spec;
+	struct plan_type *t;
 	char *const *args = NULL;
 	long *counts, port;
 	char *cause;
@@ -320,18 +370,16 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
 	p->ntypes = p->pf.n;
 	p->types = xcalloc(p->ntypes, sizeof *p->types);
 	for (i = 0; i < p->ntypes; i++) {
-		p->types[i].name = p->pf.entries[i].name;
-		p->types[i].command = p->pf.entries[i].command;
-		p->types[i].index = i;
-		p->types[i].color = (int)i;
-		p->types[i].stop_signal = config_stop_signal(&p->cfg,
-		    p->types[i].name);
-		p->types[i].timeout_ms = config_timeout_ms(&p->cfg,
-		    p->types[i].name);
-		p->types[i].restart = config_restart_of(&p->cfg,
-		    p->types[i].name);
-		p->types[i].can_die = config_can_die(&p->cfg,
-		    p->types[i].name);
+		t = &p->types[i];
+		t->name = p->pf.entries[i].name;
+		t->command = p->pf.entries[i].command;
+		t->index = i;
+		t->color = (int)i;
+		t->stop_signal = config_stop_signal(&p->cfg, t->name);
+		t->timeout_ms = config_timeout_ms(&p->cfg, t->name);
+		t->restart = config_restart_of(&p->cfg, t->name);
+		t->can_die = config_can_die(&p->cfg, t->name);
+		t->quiet = plan_listed(p->cfg.quiet, p->cfg.nquiet, t->name);
 	}
 
 	/* Settings that name types must name types of this Procfile. */
@@ -343,28 +391,20 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
 			    p->config_file : "tfrun.ini", ct->line, ct->name,
 			    ct->name);
 	}
-	origin = p->cfg.origin[config_field_index(CONFIG_CAN_DIE)];
-	for (i = 0; i < p->cfg.ncan_die; i++) {
-		if (procfile_find(&p->pf, p->cfg.can_die[i]) < 0)
-			plan_errorf(e, "%s: no process type '%s' in the "
-			    "Procfile", origin != NULL ? origin : "can_die",
-			    p->cfg.can_die[i]);
-	}
+	plan_check_types(p, e, CONFIG_CAN_DIE, p->cfg.can_die,
+	    p->cfg.ncan_die, "can_die");
+	plan_check_types(p, e, CONFIG_QUIET, p->cfg.quiet, p->cfg.nquiet,
+	    "quiet");
 
-	spec = (p->cfg.set & CONFIG_FORMATION) ? p->cfg.formation : "";
-	origin = p->cfg.origin[config_field_index(CONFIG_FORMATION)];
-	if (origin == NULL)
-		origin = "--formation";
-	if (formation_parse(origin, spec, p->port_step, &fs, &cause) != 0) {
-		plan_error_take(e, cause);
+	/* run and env use no formation, so only start and check see it. */
+	if (fs == NULL)
 		return;
-	}
 	if (cli->command == CLI_START) {
 		args = cli->args;
 		nargs = cli->nargs;
 	}
 	counts = xcalloc(p->ntypes, sizeof *counts);
-	if (formation_resolve(&p->pf, &fs, origin, args, nargs,
+	if (formation_resolve(&p->pf, fs, origin, args, nargs,
 	    p->port_step, counts, &cause) != 0)
 		plan_error_take(e, cause);
 	else {
@@ -379,7 +419,21 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
 		}
 	}
 	free(counts);
-	formation_spec_free(&fs);
+}
+
+/*
+ * Sets PWD to the root's absolute path, as /bin/sh gives it to the
+ * processes it runs there, so that `run` and `env` agree with `start`.
+ */
+static void
+plan_pwd(struct plan *p)
+{
+	char *abs;
+
+	if ((abs = realpath(p->root, NULL)) == NULL)
+		return;
+	envmap_set(&p->env.effective, "PWD", abs);
+	free(abs);
 }
 
 /* Builds the plan; see plan.h. */
@@ -389,9 +443,11 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 {
 	struct plan_errors e = { BUF_INIT, 0 };
 	struct config vars, ini;
+	struct formation_spec fs;
 	struct stat st;
+	const char *origin = NULL;
 	char *err;
-	int procfile_ok;
+	int procfile_ok, uses_formation;
 
 	memset(p, 0, sizeof *p);
 	config_init(&vars);
@@ -412,9 +468,15 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 
 	procfile_ok = plan_load_procfile(p, &e, &ini, cli->command) == 0;
 	plan_load_env(p, &e, envp);
+	plan_pwd(p);
 	plan_base_port(p, &e);
+	uses_formation = cli->command != CLI_RUN && cli->command != CLI_ENV;
+	if (uses_formation && plan_formation(p, &e, &fs, &origin) != 0)
+		uses_formation = 0;
 	if (procfile_ok)
-		plan_types(p, &e, cli);
+		plan_types(p, &e, cli, uses_formation ? &fs : NULL, origin);
+	if (uses_formation)
+		formation_spec_free(&fs);
 	/* The env files' warnings become the plan's, for check and start. */
 	p->warnings = p->env.warnings;
 	p->nwarnings = p->env.nwarnings;

@@ -167,6 +167,26 @@ tf check
 assert_eq "[process.web] for a real type: exit 0" 0 "$RC"
 rm tfrun.ini
 
+# --- tfrun.ini errors are listed even when the Procfile is broken too
+printf 'web x\n' >Procfile.broken
+printf '[tfrun]\nformation = web=x\nport = abc\n[process.web]\ntimeout = q\n' >tfrun.ini
+tf check -f Procfile.broken
+check_invalid "broken Procfile and tfrun.ini" '^tfrun: Procfile\.broken:1: '
+assert_match "broken Procfile: the ini's bad formation too" '^tfrun: tfrun\.ini:2: ' "$ERR"
+assert_match "broken Procfile: the ini's bad port too" '^tfrun: tfrun\.ini:3: ' "$ERR"
+assert_match "broken Procfile: the ini's bad timeout too" '^tfrun: tfrun\.ini:5: ' "$ERR"
+rm tfrun.ini Procfile.broken
+
+# --- -q (quiet) names types of the Procfile
+printf '[tfrun]\nquiet = nope\n' >tfrun.ini
+tf check
+check_invalid "quiet = nope in tfrun.ini" "^tfrun: tfrun\.ini:2: no process type 'nope'"
+rm tfrun.ini
+TF_ENV=(TFRUN_QUIET=clock)
+tf check
+assert_eq "TFRUN_QUIET=clock: exit 0" 0 "$RC"
+TF_ENV=()
+
 # --- keys that are not shell identifiers: a warning, still valid
 printf 'a.b=1\nGOOD_KEY=2\nx-y=3\n1A=4\n_ok=5\n' >.env
 tf check

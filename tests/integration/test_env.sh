@@ -51,6 +51,19 @@ for name in nope nope.1 web.0; do
 	assert_match "env $name: an error naming it" "^tfrun: .*$name" "$ERR"
 done
 
+# env NAME checks only the port NAME uses; PWD is the root, as the process
+# gets it.
+tf env -p 65500 web
+assert_eq "env web -p 65500 while worker would be above 65535: exit 0" 0 "$RC"
+assert_match "env web -p 65500: PORT" '^PORT="?65500"?$' "$OUT"
+tf env -p 65500 worker
+assert_eq "env worker -p 65500: its own port is above 65535" 1 "$RC"
+assert_match "env worker -p 65500: says so" '^tfrun: env: .worker.*65535' "$ERR"
+mkdir -p sub
+(cd sub && "${CLEAN_ENV[@]}" PWD="$T/sub" "$TFRUN" env -d .. web) >pwd.txt 2>&1
+assert_match "env NAME: PWD is the root" "^PWD=\"?$(pwd -P)\"?\$" "$(cat pwd.txt)"
+rm -r sub pwd.txt
+
 # PORT and PS override everything, the real environment included.
 printf 'PS=from-file\nPORT=7000\n' >.env
 TF_ENV=(PS=from-real-env)

@@ -165,6 +165,18 @@ assert_eq "PATH=./bin:\$PATH in .env: through sh -c too" "tool in $(cd pathapp &
 tf run -d pathapp --no-env-override tool x
 assert_eq "--no-env-override: the real PATH wins, no tool" 127 "$RC"
 
+# --- run checks only the port it uses (SPEC section 9)
+tf run -p 65500 "$C" env:PORT
+assert_eq "run -p 65500 with types above 65535: exit 0" 0 "$RC"
+assert_eq "run -p 65500: PORT=65500" "PORT=65500" "$OUT"
+TF_ENV=(TFRUN_FORMATION=nope=1)
+tf run "$C" env:PS
+assert_eq "run ignores the formation it does not use" "PS=run.1" "$OUT"
+TF_ENV=()
+# The command gets PWD as a process of start would: the root.
+tf run -d app "$C" env:PWD
+assert_eq "run: PWD is the root" "PWD=$root" "$OUT"
+
 # --- "--" and the command's own options
 tf run -- "$C" print:1:after-dashes
 assert_eq "run -- CMD" "after-dashes 1" "$OUT"

@@ -235,6 +235,38 @@ test_flag_options(void **state)
 	assert_int_equal(cli.force, 0);
 	cli_free(&cli);
 
+	/* foreman's and honcho's spellings. */
+	parse_ok(&cli, "start", "--no-color", "--timestamp", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_COLOR | CONFIG_NO_TIMESTAMP);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_NEVER);
+	assert_int_equal(cli.flags.no_timestamp, 0);
+	assert_string_equal(origin(&cli, CONFIG_COLOR), "--no-color");
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--no-timestamp", "--no-colour", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_NEVER);
+	assert_int_equal(cli.flags.no_timestamp, 1);
+	cli_free(&cli);
+	/* A bare --color is always; a following WHEN is its value. */
+	parse_ok(&cli, "--no-color", "--color", "start", "web", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_ALWAYS);
+	assert_int_equal(cli.command, CLI_START);
+	assert_int_equal(cli.nargs, 1);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--color", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_ALWAYS);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--color", "never", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_NEVER);
+	assert_int_equal(cli.nargs, 0);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "-q", "web", "--quiet=clock,worker", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_QUIET);
+	assert_int_equal(cli.flags.nquiet, 3);
+	assert_string_equal(cli.flags.quiet[0], "web");
+	assert_string_equal(cli.flags.quiet[2], "worker");
+	assert_string_equal(origin(&cli, CONFIG_QUIET), "--quiet");
+	cli_free(&cli);
+
 	parse_ok(&cli, "check", "--env-override", "--no-env-override", NULL);
 	assert_int_equal(cli.flags.set, CONFIG_ENV_OVERRIDE);
 	assert_int_equal(cli.flags.env_override, 0);
@@ -479,7 +511,7 @@ test_bad_values(void **state)
 	parse_error("--timeout: '90000' is more than 86400 seconds", "start",
 	    "--timeout=90000", NULL);
 	parse_error("--color: 'sometimes' must be auto, always or never",
-	    "start", "--color", "sometimes", NULL);
+	    "start", "--color=sometimes", NULL);
 	parse_error("--log-format: 'xml' must be text or json", "start",
 	    "--log-format", "xml", NULL);
 	parse_error("--restart: 'maybe' must be never, on-failure or always",
@@ -704,12 +736,25 @@ test_help_texts(void **state)
 	static const char *const app[] = {
 		"-f, --procfile FILE", "-d, --root DIR",
 		"-e, --env FILE[,FILE]",
-		"--env-override", "-m, --formation SPEC",
+		"--env-override", "--no-env-override", "-m, --formation SPEC",
 		"-c, --concurrency SPEC", "-p, --port N", "--port-step N",
-		"-t, --timeout SECONDS", "--color WHEN", "--no-timestamp",
-		"--no-prefix", "--log-format FMT", "--restart POLICY",
-		"--can-die TYPE[,TYPE]", "--config FILE", "--socket PATH",
+		"-t, --timeout SECONDS", "--color [WHEN]", "--no-color",
+		"--no-timestamp", "--no-prefix", "--log-format FMT",
+		"--restart POLICY", "--can-die TYPE[,TYPE]",
+		"-q, --quiet TYPE[,TYPE]", "--config FILE", "--socket PATH",
 		"-h, --help"
+	};
+	/* What run, check and env use, and what they must not list. */
+	static const char *const uses[] = {
+		"-f, --procfile", "-d, --root", "-e, --env", "--env-override",
+		"--no-env-override", "--config FILE", "-p, --port", "-h, --help"
+	};
+	static const char *const unused[] = {
+		"--timeout", "--color", "--no-timestamp", "--no-prefix",
+		"--log-format", "--restart", "--socket"
+	};
+	static const enum cli_command narrow[] = {
+		CLI_RUN, CLI_CHECK, CLI_ENV
 	};
 	static const char *const ctl[] = {
 		"--socket PATH", "-d, --root DIR", "-h, --help"
@@ -742,13 +787,13 @@ test_help_texts(void **state)
 		snprintf(want, sizeof want, "usage: tfrun %s",
 		    cli_command_name(c));
 		assert_memory_equal(text, want, strlen(want));
-		if (c <= CLI_EXPORT) {
+		if (c == CLI_START || c == CLI_EXPORT) {
 			for (i = 0; i < nitems(app); i++) {
 				if (strstr(text, app[i]) == NULL)
 					fail_msg("%s lacks %s",
 					    cli_command_name(c), app[i]);
 			}
-		} else if (c < CLI_HELP) {
+		} else if (c >= CLI_PS && c < CLI_HELP) {
 			for (i = 0; i < nitems(ctl); i++) {
 				if (strstr(text, ctl[i]) == NULL)
 					fail_msg("%s lacks %s",
@@ -757,6 +802,23 @@ test_help_texts(void **state)
 			assert_null(strstr(text, "--port"));
 		}
 	}
+	for (c = 0; c < nitems(narrow); c++) {
+		text = cli_help_text(narrow[c]);
+		for (i = 0; i < nitems(uses); i++) {
+			if (strstr(text, uses[i]) == NULL)
+				fail_msg("%s lacks %s",
+				    cli_command_name(narrow[c]), uses[i]);
+		}
+		for (i = 0; i < nitems(unused); i++) {
+			if (strstr(text, unused[i]) != NULL)
+				fail_msg("%s lists %s",
+				    cli_command_name(narrow[c]), unused[i]);
+		}
+	}
+	assert_null(strstr(cli_help_text(CLI_RUN), "--formation"));
+	assert_null(strstr(cli_help_text(CLI_ENV), "--formation"));
+	assert_non_null(strstr(cli_help_text(CLI_CHECK), "--formation"));
+	assert_non_null(strstr(cli_help_text(CLI_ENV), "--port-step"));
 	text = cli_help_text(CLI_EXPORT);
 	assert_non_null(strstr(text, "--app NAME"));
 	assert_non_null(strstr(text, "--user USER"));
