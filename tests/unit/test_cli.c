@@ -694,13 +694,127 @@ test_version(void **state)
 	cli_free(&cli);
 }
 
+/* The settings of terminals, isolation, the daemon and its log. */
+static void
+test_new_settings(void **state)
+{
+	struct cli cli;
+
+	parse_ok(&cli, "start", "--isolate", "--tty", "never", "--stdin",
+	    "web.2", "-D", "--log-file", "t.log", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_ISOLATE | CONFIG_TTY |
+	    CONFIG_STDIN | CONFIG_DAEMON | CONFIG_LOG_FILE);
+	assert_int_equal(cli.flags.isolate, 1);
+	assert_int_equal(cli.flags.tty, CONFIG_TTY_NEVER);
+	assert_string_equal(cli.flags.stdin_name, "web.2");
+	assert_int_equal(cli.flags.daemon, 1);
+	assert_string_equal(cli.flags.log_file, "t.log");
+	assert_string_equal(origin(&cli, CONFIG_TTY), "--tty");
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--daemon", "--tty=always", "--stdin=web",
+	    NULL);
+	assert_int_equal(cli.flags.tty, CONFIG_TTY_ALWAYS);
+	assert_string_equal(cli.flags.stdin_name, "web");
+	cli_free(&cli);
+	parse_error("--tty: 'sometimes' must be auto, always or never",
+	    "start", "--tty", "sometimes", NULL);
+	parse_error("--stdin: 'web.0' is not an instance name (TYPE or "
+	    "TYPE.N)", "start", "--stdin", "web.0", NULL);
+	parse_error("--stdin: 'a b' is not an instance name (TYPE or TYPE.N)",
+	    "start", "--stdin", "a b", NULL);
+	parse_error("option -D does not apply to 'check'", "check", "-D",
+	    NULL);
+	parse_error("option --daemon does not apply to 'run'", "run",
+	    "--daemon", "x", NULL);
+}
+
+/* The client commands' operands and options (SPEC sections 6b and 7). */
+static void
+test_client_commands(void **state)
+{
+	struct cli cli;
+
+	parse_ok(&cli, "logs", NULL);
+	assert_int_equal(cli.command, CLI_LOGS);
+	assert_int_equal(cli.lines, 100);
+	assert_int_equal(cli.follow, 0);
+	cli_free(&cli);
+	/* -f follows for logs, though it is --procfile elsewhere. */
+	parse_ok(&cli, "logs", "-n", "5", "-f", "web", "worker.2", "-d", "app",
+	    "--socket", "s", NULL);
+	assert_int_equal(cli.lines, 5);
+	assert_int_equal(cli.follow, 1);
+	assert_int_equal(cli.nargs, 2);
+	assert_int_equal(cli.flags.set, CONFIG_ROOT | CONFIG_SOCKET);
+	cli_free(&cli);
+	parse_ok(&cli, "logs", "--lines=0", "--follow", NULL);
+	assert_int_equal(cli.lines, 0);
+	cli_free(&cli);
+	parse_error("--lines: 'x' is not a number of lines", "logs", "-n", "x",
+	    NULL);
+	parse_error("option -n does not apply to 'start'", "start", "-n", "1",
+	    NULL);
+	parse_error("option -f does not apply to 'logs'", "-f", "P", "logs",
+	    NULL);
+
+	/* wait --timeout is a limit, not the stop grace. */
+	parse_ok(&cli, "wait", NULL);
+	assert_true(cli.wait_timeout_ms == CLI_WAIT_FOREVER);
+	cli_free(&cli);
+	parse_ok(&cli, "wait", "--timeout", "2.5", NULL);
+	assert_true(cli.wait_timeout_ms == 2500);
+	assert_int_equal(cli.flags.set, 0);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--timeout", "2", NULL);
+	assert_int_equal(cli.flags.timeout_ms, 2000);
+	assert_true(cli.wait_timeout_ms == CLI_WAIT_FOREVER);
+	cli_free(&cli);
+	parse_error("wait: unexpected operand 'web'", "wait", "web", NULL);
+	parse_error("option -t does not apply to 'wait'", "wait", "-t", "1",
+	    NULL);
+
+	parse_ok(&cli, "attach", "web.1", NULL);
+	assert_int_equal(cli.command, CLI_ATTACH);
+	cli_free(&cli);
+	parse_error("attach: expected one NAME", "attach", NULL);
+	parse_error("attach: expected one NAME", "attach", "a", "b", NULL);
+	parse_error("attach: 'web.x' is not NAME (TYPE.N) or TYPE", "attach",
+	    "web.x", NULL);
+	parse_ok(&cli, "restart", NULL);
+	cli_free(&cli);
+	parse_ok(&cli, "restart", "web", "worker.3", NULL);
+	cli_free(&cli);
+	parse_error("restart: 'a/b' is not NAME (TYPE.N) or TYPE", "restart",
+	    "a/b", NULL);
+	parse_error("stop: '' is not NAME (TYPE.N) or TYPE", "stop", "", NULL);
+	parse_error("signal: 'web.' is not NAME (TYPE.N) or TYPE", "signal",
+	    "TERM", "web.", NULL);
+	parse_ok(&cli, "quit", "--socket", "s", NULL);
+	cli_free(&cli);
+
+	/* run --with: a list of types, before the command. */
+	parse_ok(&cli, "run", "--with", "db,cache", "--with", "mq", "--",
+	    "bin/migrate", "--with", "x", NULL);
+	assert_int_equal(cli.nwith, 3);
+	assert_string_equal(cli.with[0], "db");
+	assert_string_equal(cli.with[2], "mq");
+	assert_int_equal(cli.nargs, 3);
+	assert_string_equal(cli.args[1], "--with");
+	cli_free(&cli);
+	parse_error("--with: 'a.b' is not a valid process type name", "run",
+	    "--with", "a.b", "x", NULL);
+	parse_error("option --with does not apply to 'start'", "start",
+	    "--with", "db", NULL);
+}
+
 /* Command names, both ways. */
 static void
 test_command_names(void **state)
 {
 	static const char *const names[] = {
 		"start", "run", "check", "env", "export", "ps", "scale",
-		"restart", "stop", "signal", "quit", "help", "version"
+		"restart", "stop", "signal", "logs", "wait", "attach", "quit",
+		"help", "version"
 	};
 	size_t i;
 
@@ -848,6 +962,8 @@ main(void)
 		cmocka_unit_test_teardown(test_operands, teardown),
 		cmocka_unit_test_teardown(test_help, teardown),
 		cmocka_unit_test_teardown(test_version, teardown),
+		cmocka_unit_test_teardown(test_new_settings, teardown),
+		cmocka_unit_test_teardown(test_client_commands, teardown),
 		cmocka_unit_test(test_command_names),
 		cmocka_unit_test(test_help_texts),
 	};
