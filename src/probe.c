@@ -20,6 +20,15 @@
 /* How many bytes of a value a message quotes before "...". */
 #define PROBE_QUOTE_MAX 64
 
+/*
+ * Bounds on a log: regex, so that compiling it stays cheap: the estimated
+ * number of copies regcomp makes, group nesting, and the largest
+ * repetition count POSIX promises (RE_DUP_MAX is at least 255).
+ */
+#define PROBE_REGEX_WEIGHT 4096
+#define PROBE_REGEX_DEPTH 32
+#define PROBE_REGEX_DUP_MAX 255
+
 /* Sets *cause to "'TEXT' WHY" (why may add a regerror text); returns -1. */
 static int
 probe_fail(char **cause, const char *text, size_t len, const char *why,
@@ -132,6 +141,101 @@ probe_hostport(const char *s, size_t n, int host_optional,
 static char	*probe_subst(const char *, const char *, const char *);
 
 /*
+ * Returns the end of the bracket expression opening at p ('['), or NULL
+ * when it does not close: ']' first (after '^') is a member, and [:x:],
+ * [.x.] and [=x=] are skipped whole.
+ */
+static const char *
+probe_bracket_end(const char *p)
+{
+	const char *q;
+
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0' && *p != ']'; p++) {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			for (q = p + 2; *q != '\0' &&
+			    !(q[0] == p[1] && q[1] == ']'); q++)
+				;
+			if (*q == '\0')
+				return NULL;
+			p = q + 1;
+		}
+	}
+	return *p == ']' ? p : NULL;
+}
+
+/*
+ * Says why regcomp must not be given re, or returns NULL. glibc copies a
+ * repeated atom once per repetition, so nested intervals multiply: the
+ * scan adds up an estimate of the copies (an atom 1, a group its content,
+ * a repetition of n multiplying what it repeats) and refuses more than
+ * PROBE_REGEX_WEIGHT, rather than let regcomp run out of memory. Adjacent
+ * repetition operators, which POSIX leaves undefined, are refused too.
+ */
+static const char *
+probe_regex_problem(const char *re)
+{
+	double sum[PROBE_REGEX_DEPTH + 1], last = 0, n;
+	const char *p, *q;
+	size_t depth = 0;
+	int dup = 0;
+	char *end;
+
+	sum[0] = 0;
+	for (p = re; *p != '\0'; p++) {
+		n = 0;
+		if ((*p == '*' || *p == '+' || *p == '?') ||
+		    (*p == '{' && p[1] >= '0' && p[1] <= '9')) {
+			if (dup)
+				return "has adjacent repetition operators, "
+				    "which POSIX leaves undefined";
+			n = 2;
+			if (*p == '{') {
+				n = (double)strtol(p + 1, &end, 10);
+				if (*end == ',' && end[1] >= '0' && end[1] <= '9')
+					n = (double)strtol(end + 1, &end, 10);
+				else if (*end == ',')
+					end++;
+				if (*end != '}')
+					return "has a malformed interval";
+				if (n > PROBE_REGEX_DUP_MAX)
+					return "repeats more than 255 times";
+				p = end;
+			}
+			sum[depth] += last * (n > 1 ? n - 1 : 0);
+			last *= n > 1 ? n : 1;
+			dup = 1;
+		} else if (*p == '(') {
+			if (depth == PROBE_REGEX_DEPTH)
+				return "nests groups too deeply";
+			sum[++depth] = 0;
+			last = 0;
+			dup = 0;
+			continue;
+		} else if (*p == ')' && depth > 0) {
+			last = sum[depth--];
+			sum[depth] += last;
+			dup = 0;
+		} else {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '[' && (q = probe_bracket_end(p)) != NULL)
+				p = q;
+			last = 1;
+			sum[depth] += 1;
+			dup = 0;
+		}
+		if (sum[depth] > PROBE_REGEX_WEIGHT)
+			return "is too complex";
+	}
+	return NULL;
+}
+
+/*
  * Checks a regex with regcomp, as it will be once $PORT and $PS are
  * expanded; returns 0, or -1 with *cause allocated.
  */
@@ -139,10 +243,15 @@ static int
 probe_check_regex(const char *text, const char *re, char **cause)
 {
 	char err[256], *expanded;
+	const char *why;
 	regex_t r;
 	int rc;
 
 	expanded = probe_subst(re, "5000", "web.1");
+	if ((why = probe_regex_problem(expanded)) != NULL) {
+		free(expanded);
+		return probe_fail(cause, text, strlen(text), why, NULL);
+	}
 	rc = regcomp(&r, expanded, REG_EXTENDED | REG_NOSUB);
 	free(expanded);
 	if (rc != 0) {

@@ -187,6 +187,45 @@ tf check
 assert_eq "TFRUN_QUIET=clock: exit 0" 0 "$RC"
 TF_ENV=()
 
+# --- readiness and order (SPEC section 6b): errors name tfrun.ini's line
+printf 'web: a\nworker: b\nclock: c\n' >Procfile
+cat >tfrun.ini <<'EOF2'
+[process.web]
+after = worker:ready, clock:started
+ready = http://127.0.0.1:$PORT/health
+[process.worker]
+ready = tcp:$PORT
+EOF2
+tf check
+assert_eq "after and ready: exit 0" 0 "$RC"
+assert_match "after: check prints the start order" '^start order: worker, clock -> web$' "$OUT"
+printf '[process.web]\n\nafter = nope, worker\n' >tfrun.ini
+tf check
+check_invalid "after: an unknown type" "^tfrun: tfrun\.ini:3: after: no process type 'nope' in the Procfile$"
+cat >tfrun.ini <<'EOF2'
+[process.web]
+after = worker
+[process.worker]
+after = clock:done
+[process.clock]
+after = web:started
+EOF2
+tf check
+check_invalid "after: a cycle names its members" '^tfrun: tfrun\.ini:2: dependency cycle: web -> worker -> clock -> web$'
+printf '[process.web]\nafter = web\n' >tfrun.ini
+tf check
+check_invalid "after: a type waiting for itself" '^tfrun: tfrun\.ini:2: dependency cycle: web -> web$'
+printf '[process.web]\nready = log:(\n[process.worker]\nready = tcp:host\n' >tfrun.ini
+tf check
+check_invalid "ready: a bad regex" "^tfrun: tfrun\.ini:2: ready: 'log:\(' is not a valid regular expression: "
+assert_match "ready: a bad tcp probe" "^tfrun: tfrun\.ini:4: ready: 'tcp:host' is not tcp:PORT" "$ERR"
+printf '[process.web]\nstdin = true\n[process.worker]\nstdin = yes\n' >tfrun.ini
+tf check
+check_invalid "stdin = true twice" '^tfrun: tfrun\.ini:4: stdin: only one type can read the terminal \(web already does, line 2\)$'
+rm tfrun.ini
+tf check --stdin nope.1
+check_invalid "--stdin: an unknown type" "^tfrun: --stdin: no process type 'nope' in the Procfile$"
+
 # --- keys that are not shell identifiers: a warning, still valid
 printf 'a.b=1\nGOOD_KEY=2\nx-y=3\n1A=4\n_ok=5\n' >.env
 tf check
