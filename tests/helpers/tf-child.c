@@ -262,6 +262,23 @@ read_stdin(void)
 		    line);
 }
 
+/*
+ * Echoes each line of stdin as "stdin=LINE" until end of file, then says
+ * "stdin=EOF" and exits 1, as watchers such as `esbuild --watch` do when
+ * their stdin closes.
+ */
+static void
+watch_stdin(void)
+{
+	char line[4096];
+
+	while (fgets(line, sizeof line, stdin) != NULL)
+		say(STDOUT_FILENO, "stdin=%.*s", (int)strcspn(line, "\n"),
+		    line);
+	say(STDOUT_FILENO, "stdin=EOF");
+	exit(1);
+}
+
 /* Writes the bytes spelled in hex by s. */
 static void
 raw(const char *s, const char *arg)
@@ -337,6 +354,8 @@ act(const char *a)
 		    getcwd(cwd, sizeof cwd) != NULL ? cwd : "?");
 	else if (strcmp(a, "stdin") == 0)
 		read_stdin();
+	else if (strcmp(a, "watch-stdin") == 0)
+		watch_stdin();
 	else if (strncmp(a, "grandchild:", 11) == 0)
 		spawn("grandchild", number(arg, a), 0);
 	else if (strncmp(a, "orphan:", 7) == 0)
