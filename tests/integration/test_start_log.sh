@@ -35,7 +35,8 @@ assert_match "width at least 6, no timestamp" '^a\.1    \| x 1$' "$out"
 assert_match "system line without timestamp" '^system \| a\.1 exited with code 0$' "$out"
 out=$(tfrun start --no-prefix 2>&1)
 assert_match "no prefix: bare text" '^x 1$' "$out"
-assert_no_match "no prefix: no bars" '\| ' "$out"
+assert_no_match "no prefix: no bars on the processes' lines" '^x.*\| ' "$out"
+assert_match "no prefix: system lines keep their label" '^system \| a\.1 exited with code 0$' "$out"
 
 # --- colours: forced on; foreman's order; system bold white
 cat >Procfile <<EOF2
