@@ -76,6 +76,12 @@ while [ $SECONDS -lt $deadline ]; do
 done
 assert_match "the producer is blocked in write(2)" 'pipe_write' "$(cat "/proc/$prod/wchan" 2>/dev/null)"
 kill -INT "$BG"
+# Two signals sent at once may merge into one: the second goes once the
+# first has reached the producer.
+deadline=$((SECONDS + 10))
+while kill -0 "$prod" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
+kill -0 "$BG" 2>/dev/null && pass "the first ^C waits for the stalled stdout" ||
+	fail "the first ^C waits for the stalled stdout"
 kill -INT "$BG"
 t0=$(date +%s%N)
 wait_exit "$BG" 10
