@@ -31,6 +31,7 @@ struct proc_spec {
 	const char *cwd;
 	char **envp;           /* may be freed when proc_spawn returns */
 	struct fmt_source src; /* label of its lines; name/type must outlive the proc */
+	int quiet;             /* -q: read its output, log none of it */
 	/* Called once when finished; status is the exit code or 128+signal. */
 	void (*done)(void *ctx, struct proc *p, int status, int termsig);
 	void *ctx;

@@ -512,6 +512,7 @@ supervisor_spawn(struct slot *s)
 	spec.src.name = s->name;
 	spec.src.type = s->type->name;
 	spec.src.color = s->type->color;
+	spec.quiet = s->type->quiet;
 	spec.done = supervisor_done;
 	spec.ctx = s;
 	s->started_at = uv_now(&sv->loop);
@@ -935,6 +936,10 @@ supervisor_run(const struct plan *plan)
 	sv.deadline.data = &sv;
 	/* Signals that came before the handlers were pending: now they run. */
 	keeper_unblock();
+
+	/* What `tfrun check` would warn about, before anything starts. */
+	for (i = 0; i < plan->nwarnings; i++)
+		output_system("warning: %s", plan->warnings[i]);
 
 	for (i = 0; i < plan->ntypes; i++) {
 		for (n = 1; n <= plan->types[i].count; n++)
