@@ -47,6 +47,12 @@ int proc_spawn(uv_loop_t *loop, const struct proc_spec *spec,
 /* The pid, which is also the process group id. */
 int proc_pid(const struct proc *p);
 
+/*
+ * The pid as the rest of the system knows it: proc_pid, but under
+ * --isolate the pid outside the namespace. Shown, never signalled.
+ */
+int proc_host_pid(const struct proc *p);
+
 /* Sends sig to the process group; returns 0 or a negative libuv error. */
 int proc_kill(struct proc *p, int sig);
 

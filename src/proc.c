@@ -11,6 +11,7 @@
 
 #include "linebuf.h"
 #include "output.h"
+#include "procfs.h"
 #include "proc.h"
 #include "shell.h"
 #include "xmalloc.h"
@@ -342,7 +343,8 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 		return err;
 	}
 
-	p->src.pid = p->process.pid;
+	/* Under --isolate, the pid the rest of the system knows. */
+	p->src.pid = procfs_host_pid(p->process.pid);
 	p->next = proc_all;
 	if (proc_all != NULL)
 		proc_all->prev = &p->next;
@@ -367,6 +369,13 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	}
 	*pp = p;
 	return 0;
+}
+
+/* Returns the pid as the rest of the system knows it. */
+int
+proc_host_pid(const struct proc *p)
+{
+	return (int)p->src.pid;
 }
 
 /* Returns the pid. */
