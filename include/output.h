@@ -68,6 +68,12 @@ int output_end(void); /* returns output_congested() */
 /* Writes one line of tfrun's own under the `system` label. */
 void output_system(const char *fmt, ...) printflike(1, 2);
 
+/*
+ * Sets the width names are padded to (a wider label appeared when the
+ * formation was scaled up).
+ */
+void output_set_width(size_t width);
+
 /* Returns 1 while readers should not read (the queue is over its mark). */
 int output_congested(void);
 

@@ -31,7 +31,8 @@ struct plan_type {
 	const char *command; /* borrowed from the plan's procfile */
 	size_t index;        /* position in the Procfile, for ports */
 	long count;          /* instances the formation starts */
-	int stop_signal;
+	int stop_signal;     /* SIGTERM unless configured */
+	int stop_signal_set; /* configured: it wins over ^C's SIGINT */
 	uint64_t timeout_ms;
 	enum config_restart restart;
 	int can_die;

@@ -454,6 +454,17 @@ output_system(const char *fmt, ...)
 	buf_free(&text);
 }
 
+/* Widens the label column; see output.h. */
+void
+output_set_width(size_t width)
+{
+	pthread_mutex_lock(&out.lock);
+	out.style.width = width;
+	/* Every cached prefix is rebuilt with the new width. */
+	out.time_stamp++;
+	pthread_mutex_unlock(&out.lock);
+}
+
 /* Says whether readers should pause. */
 int
 output_congested(void)

@@ -535,6 +535,7 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli,
 		t->ready_timeout_ms = CONFIG_READY_TIMEOUT_MS;
 		if ((ct = config_type_find(&p->cfg, t->name)) == NULL)
 			continue;
+		t->stop_signal_set = (ct->set & CONFIG_TYPE_STOP_SIGNAL) != 0;
 		if (ct->set & CONFIG_TYPE_TTY)
 			t->tty = ct->tty;
 		if (ct->set & CONFIG_TYPE_READY)

@@ -1,18 +1,18 @@
 /*
- * supervisor.c: runs the formation: the instance table, each instance's
- * state machine, signals, the one shutdown path and the exit status.
+ * supervisor.c: runs the formation: the instances, signals, deadlines, the
+ * one shutdown path and the exit status.
  *
- * Every instance is a slot, allocated on its own so that it never moves
- * while libuv callbacks point at it; the table holds pointers and can grow
- * (live scaling). A slot's current run is a struct proc, which owns its
- * handles and outlives the slot's interest in it when needed. Events —
- * a run finished, a deadline passed, a signal arrived, the output closed —
- * each go through one function here; every path that stops the formation
- * goes through supervisor_shutdown.
+ * Each instance's life is a struct fsm (fsm.c); this file only turns
+ * libuv's events into fsm events and carries out the actions the table
+ * returns. Instances are allocated one by one, so they never move while a
+ * callback points at one; a removed instance goes to a graveyard first
+ * and is freed at the end of the callback that removed it.
  *
- * One timer serves every deadline (the SIGKILL deadline of each stopping
- * slot and the restart time of each slot in backoff): it is always armed
- * for the earliest one.
+ * Every entry point (an exit, the deadline timer, a signal, a control
+ * request) ends with supervisor_settle: it starts what waited for its
+ * dependencies, moves a shutdown on to its next layer, notes groups that
+ * emptied, decides whether tfrun is done, frees the graveyard and arms the
+ * one timer for the earliest deadline.
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,59 +23,59 @@
 
 #include <uv.h>
 
-#include "cmd.h"
+#include "buf.h"
+#include "fsm.h"
 #include "keeper.h"
 #include "output.h"
-#include "policy.h"
 #include "proc.h"
 #include "reaper.h"
 #include "sig.h"
 #include "supervisor.h"
 #include "xmalloc.h"
 
-enum slot_state {
-	SLOT_NEW,      /* not started yet */
-	SLOT_RUNNING,  /* a run is alive */
-	SLOT_STOPPING, /* the stop signal was sent; waiting for the end */
-	SLOT_BACKOFF,  /* waiting to restart */
-	SLOT_EXITED,   /* ended, not to be restarted */
-	SLOT_FAILED    /* could not be started, or given up */
+struct supervisor;
+struct sv_type;
+
+/* One instance ("web.2"): its state, its current run, its deadline. */
+struct inst {
+	struct supervisor *sv;
+	struct sv_type *type;
+	long n;                /* instance number, from 1 */
+	char name[80];         /* "web.2" */
+	long port;
+	struct fsm fsm;
+	struct proc *run;      /* the run whose end is awaited, or NULL */
+	int pid;               /* of the last run, in tfrun's namespace */
+	int host_pid;          /* of the last run, as the system knows it */
+	int pgid;              /* process group of the last run */
+	uint64_t started_at;   /* loop time of the last spawn */
+	uint64_t deadline;     /* loop time of the armed deadline; 0 none */
+	struct inst *next_dead; /* in the graveyard */
 };
 
-struct supervisor;
-
-struct slot {
-	struct supervisor *sv;
-	const struct plan_type *type;
-	long n;                /* instance number, from 1 */
-	char name[80];         /* "web.1" */
-	long port;
-	enum slot_state state;
-	struct proc *run;      /* the current run, or NULL */
-	int pid;
-	int pgid;              /* process group of the last run */
-	int group_alive;       /* that group may still have members */
-	int status;            /* status of the last run */
-	uint64_t started_at;   /* loop time of the last spawn */
-	uint64_t kill_at;      /* loop time to SIGKILL; 0 for none */
-	uint64_t restart_at;   /* loop time to restart; 0 for none */
-	unsigned quick_failures;
-	unsigned restarts;
+/* One process type and its part of the formation. */
+struct sv_type {
+	const struct plan_type *pt;
+	long count;            /* instances wanted (tfrun scale changes it) */
+	struct inst **v;       /* owned: instance n at v[n - 1], or NULL */
+	size_t n;              /* length of v */
+	int stopping;          /* the shutdown has reached this type */
 };
 
 enum sv_reason {
-	SV_RUNNING,   /* no shutdown yet */
-	SV_REQUESTED, /* a signal, `tfrun quit`, or stdout closed: status 0 */
-	SV_INSTANCE,  /* an instance's end stopped the formation */
-	SV_ALL_ENDED, /* every instance ended on its own */
+	SV_RUNNING,     /* no shutdown yet */
+	SV_REQUESTED,   /* a signal, tfrun quit, stdout's reader gone: 0 */
+	SV_INSTANCE,    /* an instance's end stopped the formation */
+	SV_ALL_ENDED,   /* every instance ended on its own */
 	SV_OUTPUT_ERROR /* writing the log failed (not EPIPE): status 1 */
 };
 
 struct supervisor {
 	uv_loop_t loop;
 	const struct plan *plan;
-	struct slot **slots;   /* owned pointers; the array may grow */
-	size_t nslots;
+	struct sv_type *types; /* owned: one per Procfile entry */
+	size_t ntypes;
+	struct inst *graveyard; /* removed, to be freed by supervisor_sweep */
 	uv_signal_t signals[7];
 	uv_signal_t sigchld;   /* adopted orphans to reap */
 	uv_poll_t keeper;      /* the keeper's pipe: its EOF is its death */
@@ -84,18 +84,24 @@ struct supervisor {
 	uint64_t adopted_kill_at; /* SIGKILL adopted orphans from then on */
 	size_t adopted;        /* adopted children alive at the last look */
 	int adopted_given_up;  /* those left after SIGKILL are not waited for */
+	int adopted_killed;    /* SIGKILL to adopted processes was logged */
+	int adopted_stopped;   /* the shutdown sent them its stop signal */
+	uint64_t pipes_deadline; /* at the end, when open pipes are closed */
 	enum sv_reason reason;
 	int status;            /* tfrun's exit status */
 	int closing;           /* handles are being closed; the loop ends */
+	int draining;          /* proc_drain_all is under way */
+	int settling;          /* supervisor_settle is under way */
+	int settle_again;      /* and something asked for another round */
+	int own_end;           /* an instance ended on its own: all ended? */
+	int bulk;              /* a shutdown stops many: one log line */
 	int stop_signals;      /* SIGINT/SIGTERM/SIGHUP received so far */
 	int stop_signal;       /* for types without their own: INT or TERM */
 	int stopped;           /* ^Z stopped the formation */
 	int last_signal;       /* the last signal to tfrun, when (ms), */
 	uint64_t last_signal_at;
 	int last_forwarded;    /* and whether the keeper passed it on */
-	int adopted_killed;    /* SIGKILL to adopted processes was logged */
-	uint64_t pipes_deadline; /* at the end, when open pipes are closed */
-	int draining;          /* proc_drain_all is under way */
+	size_t width;          /* the label width of the log */
 };
 
 /* How often groups that outlived their leader are checked at shutdown. */
@@ -119,75 +125,12 @@ struct supervisor {
 static const int sv_signals[7] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 	SIGUSR2, SIGTSTP, SIGCONT };
 
-static void supervisor_spawn(struct slot *);
-static void supervisor_arm(struct supervisor *);
+static void supervisor_settle(struct supervisor *);
 static void supervisor_deadline_cb(uv_timer_t *);
-static void supervisor_on_signal(struct supervisor *, int, int);
+static void supervisor_shutdown(struct supervisor *, enum sv_reason, int);
+static void inst_step(struct inst *, const struct fsm_event_data *);
 
-/* Returns whether the slot has a live run. */
-static int
-slot_live(const struct slot *s)
-{
-	return s->run != NULL;
-}
-
-/*
- * Returns whether anything of the slot may still run: its run, or members
- * of its last process group that outlived the leader (a shell that did not
- * exec its command, a background job). Both must end before tfrun does.
- */
-static int
-slot_active(const struct slot *s)
-{
-	return s->run != NULL || s->group_alive;
-}
-
-/* Notes that the last group has emptied, once kill(2) says so. */
-static void
-slot_probe(struct slot *s)
-{
-	int err;
-
-	if (s->run != NULL || !s->group_alive)
-		return;
-	err = uv_kill(-s->pgid, 0);
-	if (err == UV_ESRCH)
-		s->group_alive = 0;
-	else if (err == UV_EPERM) {
-		/* Members tfrun may not signal (setuid): it cannot stop them. */
-		output_system("%s: what is left of its process group runs "
-		    "as another user; tfrun cannot stop it", s->name);
-		s->group_alive = 0;
-	}
-}
-
-/* Sends sig to the slot's process group. */
-static void
-slot_signal(struct slot *s, int sig)
-{
-	if (s->run != NULL)
-		proc_kill(s->run, sig);
-	else if (s->group_alive && uv_kill(-s->pgid, sig) == UV_ESRCH)
-		s->group_alive = 0;
-}
-
-/*
- * The slot's stop signal: its type's `stop_signal` when configured, else
- * SIGINT when the shutdown began with SIGINT (^C: what the processes would
- * get from the terminal, so that they flush), else SIGTERM.
- */
-static int
-slot_stop_signal(const struct slot *s)
-{
-	const struct config_type *ct;
-
-	ct = config_type_find(&s->sv->plan->cfg, s->type->name);
-	if (ct != NULL && (ct->set & CONFIG_TYPE_STOP_SIGNAL))
-		return s->type->stop_signal;
-	return s->sv->stop_signal != 0 ? s->sv->stop_signal : SIGTERM;
-}
-
-/* Formats a timeout for messages: "5s", "2.5s". */
+/* Formats a time for messages: "5s", "2.5s", "1.24s". */
 static const char *
 supervisor_seconds(uint64_t ms)
 {
@@ -196,18 +139,544 @@ supervisor_seconds(uint64_t ms)
 	if (ms % 1000 == 0)
 		snprintf(text, sizeof text, "%llus",
 		    (unsigned long long)(ms / 1000));
+	else if (ms % 100 == 0)
+		snprintf(text, sizeof text, "%.1fs", (double)ms / 1000.0);
 	else
-		snprintf(text, sizeof text, "%gs", (double)ms / 1000.0);
+		snprintf(text, sizeof text, "%.2fs", (double)ms / 1000.0);
 	return text;
+}
+
+/* Steps an instance with an event that carries no data. */
+static void
+inst_event(struct inst *in, enum fsm_event event)
+{
+	struct fsm_event_data ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.event = event;
+	inst_step(in, &ev);
+}
+
+/* Steps an instance with STOP for a reason. */
+static void
+inst_stop(struct inst *in, enum fsm_stop why)
+{
+	struct fsm_event_data ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.event = FSM_EV_STOP;
+	ev.stop = why;
+	inst_step(in, &ev);
+}
+
+/*
+ * The instance's stop signal: its type's stop_signal when configured,
+ * else SIGINT when the shutdown began with SIGINT (^C: what the processes
+ * would get from the terminal, so that they flush), else SIGTERM.
+ */
+static int
+inst_stop_signal(const struct inst *in)
+{
+	if (in->type->pt->stop_signal_set)
+		return in->type->pt->stop_signal;
+	return in->sv->stop_signal != 0 ? in->sv->stop_signal : SIGTERM;
+}
+
+/*
+ * Sends sig to the instance's process group: its live run's, or what is
+ * left of its last one.
+ */
+static void
+inst_signal(struct inst *in, int sig)
+{
+	if (in->run != NULL)
+		proc_kill(in->run, sig);
+	else if (in->fsm.group && in->pgid > 0)
+		uv_kill(-in->pgid, sig);
+}
+
+/* Says whether anything of the instance may still run. */
+static int
+inst_active(const struct inst *in)
+{
+	switch (in->fsm.state) {
+	case FSM_STARTING:
+	case FSM_RUNNING:
+	case FSM_READY:
+	case FSM_STOPPING:
+	case FSM_RESTARTING:
+		return 1;
+	default:
+		return in->fsm.leader || in->fsm.group;
+	}
+}
+
+/*
+ * Notes that what was left of a group is gone, once kill(2) says so. A
+ * group whose members tfrun may not signal (setuid) cannot be stopped.
+ */
+static void
+inst_probe_group(struct inst *in)
+{
+	int err;
+
+	if (!in->fsm.group || in->run != NULL)
+		return;
+	err = uv_kill(-in->pgid, 0);
+	if (err == UV_EPERM)
+		output_system("%s: what is left of its process group runs "
+		    "as another user; tfrun cannot stop it", in->name);
+	if (err == UV_ESRCH || err == UV_EPERM)
+		inst_event(in, FSM_EV_GROUP_EMPTY);
+}
+
+/* A run has exited and what it wrote before is logged. */
+static void
+inst_done(void *ctx, struct proc *p, int status, int termsig)
+{
+	struct inst *in = ctx;
+	struct supervisor *sv = in->sv;
+	struct fsm_event_data ev;
+
+	(void)p;
+	in->run = NULL;
+	if (termsig != 0)
+		output_system("%s terminated by %s", in->name,
+		    sig_name(termsig));
+	else
+		output_system("%s exited with code %d", in->name, status);
+	memset(&ev, 0, sizeof ev);
+	ev.event = FSM_EV_EXITED;
+	ev.status = status;
+	ev.ran_ms = uv_now(&sv->loop) - in->started_at;
+	ev.group_alive = uv_kill(-in->pgid, 0) == 0;
+	inst_step(in, &ev);
+	supervisor_settle(sv);
+}
+
+/*
+ * Starts a run. What is left of the last run's group is killed first:
+ * the new run gets a new group, and the old one must not linger.
+ */
+static void
+inst_spawn(struct inst *in)
+{
+	struct supervisor *sv = in->sv;
+	const struct plan_type *pt = in->type->pt;
+	struct fsm_event_data ev;
+	struct proc_spec spec;
+	char **envp;
+	int err;
+
+	if (in->pgid > 0 && uv_kill(-in->pgid, 0) == 0) {
+		output_system("killing what is left of %s's process group",
+		    in->name);
+		uv_kill(-in->pgid, SIGKILL);
+	}
+	envp = env_envp(&sv->plan->env, in->port, in->name);
+	memset(&spec, 0, sizeof spec);
+	spec.command = pt->command;
+	spec.cwd = sv->plan->root;
+	spec.envp = envp;
+	spec.src.name = in->name;
+	spec.src.type = pt->name;
+	spec.src.color = pt->color;
+	spec.quiet = pt->quiet;
+	spec.done = inst_done;
+	spec.ctx = in;
+	in->started_at = uv_now(&sv->loop);
+	err = proc_spawn(&sv->loop, &spec, &in->run);
+	envmap_free_envp(envp);
+	memset(&ev, 0, sizeof ev);
+	if (err == 0) {
+		in->pid = in->pgid = proc_pid(in->run);
+		in->host_pid = proc_host_pid(in->run);
+		keeper_report(in->host_pid);
+		output_system("%s started with pid %d on port %ld", in->name,
+		    in->host_pid, in->port);
+		ev.event = FSM_EV_SPAWNED;
+		inst_step(in, &ev);
+		return;
+	}
+
+	/*
+	 * A failed spawn (a missing root, EMFILE, EAGAIN) is a run that
+	 * ended at once, with the status a shell would give; the restart
+	 * policy decides whether it is tried again.
+	 */
+	in->run = NULL;
+	in->pgid = 0;
+	output_system("%s could not be started: %s", in->name,
+	    uv_strerror(err));
+	ev.event = FSM_EV_SPAWN_FAILED;
+	ev.status = err == UV_ENOENT ? 127 : err == UV_EACCES ? 126 : 1;
+	inst_step(in, &ev);
+}
+
+/* Unlinks a scaled-down instance; it is freed by supervisor_sweep. */
+static void
+inst_remove(struct inst *in)
+{
+	struct sv_type *t = in->type;
+
+	if (in->n >= 1 && (size_t)in->n <= t->n && t->v[in->n - 1] == in)
+		t->v[in->n - 1] = NULL;
+	while (t->n > 0 && t->v[t->n - 1] == NULL)
+		t->n--;
+	if (in->run != NULL) {
+		proc_detach(in->run);
+		in->run = NULL;
+	}
+	in->deadline = 0;
+	in->next_dead = in->sv->graveyard;
+	in->sv->graveyard = in;
+}
+
+/* Logs one of the table's messages about the instance. */
+static void
+inst_log(struct inst *in, const struct fsm_action *a)
+{
+	switch ((enum fsm_log)a->arg) {
+	case FSM_LOG_RESTARTING:
+		output_system("%s restarting in %s", in->name,
+		    supervisor_seconds(a->ms));
+		break;
+	case FSM_LOG_GIVE_UP:
+		output_system("%s failed %u times in a row; giving up",
+		    in->name, (unsigned)a->ms);
+		break;
+	case FSM_LOG_KILL:
+		output_system("sending SIGKILL to %s after %s", in->name,
+		    supervisor_seconds(a->ms));
+		break;
+	case FSM_LOG_READY:
+		output_system("%s ready after %s", in->name,
+		    supervisor_seconds(uv_now(&in->sv->loop) - in->started_at));
+		break;
+	case FSM_LOG_NOT_READY:
+		output_system("%s not ready after %s", in->name,
+		    supervisor_seconds(in->type->pt->ready_timeout_ms));
+		break;
+	case FSM_LOG_DEP_FAILED:
+		output_system("%s will not start: a process it waits for "
+		    "failed", in->name);
+		break;
+	}
+}
+
+/* Carries out the table's actions, in order. */
+static void
+inst_apply(struct inst *in, const struct fsm_actions *acts)
+{
+	struct supervisor *sv = in->sv;
+	const struct fsm_action *a;
+	size_t i;
+
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->v[i];
+		switch (a->kind) {
+		case FSM_SPAWN:
+			inst_spawn(in);
+			break;
+		case FSM_SIGNAL:
+			inst_signal(in, a->arg);
+			break;
+		case FSM_STOP_SIGNAL:
+			if (!sv->bulk)
+				output_system("sending %s to %s",
+				    sig_name(inst_stop_signal(in)), in->name);
+			inst_signal(in, inst_stop_signal(in));
+			/* A stopped group would never act on it. */
+			inst_signal(in, SIGCONT);
+			break;
+		case FSM_ARM:
+			in->deadline = uv_now(&sv->loop) + a->ms;
+			break;
+		case FSM_DISARM:
+			in->deadline = 0;
+			break;
+		case FSM_PROBE_START:
+		case FSM_PROBE_STOP:
+			break;
+		case FSM_LOG:
+			inst_log(in, a);
+			break;
+		case FSM_ENDED:
+			sv->own_end = 1;
+			break;
+		case FSM_STOP_ALL:
+			supervisor_shutdown(sv, SV_INSTANCE, a->arg);
+			break;
+		case FSM_REMOVE:
+			inst_remove(in);
+			break;
+		}
+	}
+}
+
+/* Feeds one event to the instance's table and carries out its actions. */
+static void
+inst_step(struct inst *in, const struct fsm_event_data *ev)
+{
+	struct fsm_actions acts;
+	struct fsm_policy pol;
+	const struct plan_type *pt = in->type->pt;
+
+	memset(&pol, 0, sizeof pol);
+	pol.restart = pt->restart;
+	pol.can_die = pt->can_die;
+	pol.oneshot = pt->oneshot;
+	pol.has_probe = 0;
+	pol.timeout_ms = pt->timeout_ms;
+	pol.shutdown = in->sv->reason != SV_RUNNING;
+	/* A pair the table does not define changes nothing: a late event. */
+	if (fsm_step(&in->fsm, &pol, ev, &acts) == 0)
+		inst_apply(in, &acts);
+}
+
+/* Makes instance n of type t (not started). */
+static struct inst *
+inst_new(struct supervisor *sv, struct sv_type *t, long n)
+{
+	struct inst *in;
+
+	in = xcalloc(1, sizeof *in);
+	in->sv = sv;
+	in->type = t;
+	in->n = n;
+	snprintf(in->name, sizeof in->name, "%s.%ld", t->pt->name, n);
+	if (plan_port(sv->plan, t->pt, n, &in->port) != 0)
+		in->port = -1;
+	fsm_init(&in->fsm);
+	if ((size_t)n > t->n) {
+		t->v = xreallocarray(t->v, (size_t)n, sizeof *t->v);
+		while (t->n < (size_t)n)
+			t->v[t->n++] = NULL;
+	}
+	t->v[n - 1] = in;
+	return in;
+}
+
+/* Frees what the graveyard holds. */
+static void
+supervisor_sweep(struct supervisor *sv)
+{
+	struct inst *in;
+
+	while ((in = sv->graveyard) != NULL) {
+		sv->graveyard = in->next_dead;
+		free(in);
+	}
+}
+
+/* Calls fn for every instance. */
+#define SV_EACH(sv, ti, k, in)						\
+	for ((ti) = 0; (ti) < (sv)->ntypes; (ti)++)			\
+		for ((k) = 0; (k) < (sv)->types[(ti)].n; (k)++)		\
+			if (((in) = (sv)->types[(ti)].v[(k)]) != NULL)
+
+/*
+ * Says whether every instance of type t meets cond (SPEC 6b). A type with
+ * no instance (scaled to 0) meets every condition. *failed is set when
+ * one never will: given up, or a one-shot that failed.
+ */
+static int
+supervisor_type_meets(const struct sv_type *t, enum probe_cond cond,
+    int *failed)
+{
+	const struct inst *in;
+	size_t k;
+	int ok = 1;
+
+	for (k = 0; k < t->n; k++) {
+		if ((in = t->v[k]) == NULL)
+			continue;
+		if (in->fsm.state == FSM_FAILED ||
+		    (cond == PROBE_DONE && in->fsm.state == FSM_EXITED &&
+		    !in->fsm.done))
+			*failed = 1;
+		switch (cond) {
+		case PROBE_STARTED:
+			ok &= in->fsm.started;
+			break;
+		case PROBE_READY:
+			ok &= fsm_is_ready(&in->fsm);
+			break;
+		case PROBE_DONE:
+			ok &= in->fsm.state == FSM_EXITED && in->fsm.done;
+			break;
+		}
+	}
+	return ok;
+}
+
+/*
+ * Starts the instances waiting for dependencies that are now met; a
+ * dependency that failed stops the formation (SPEC 6b).
+ */
+static void
+supervisor_start_waiting(struct supervisor *sv)
+{
+	const struct plan_type *pt;
+	struct sv_type *t;
+	size_t i, j, k;
+	int met, failed;
+
+	for (i = 0; i < sv->ntypes && sv->reason == SV_RUNNING; i++) {
+		t = &sv->types[i];
+		pt = t->pt;
+		met = 1;
+		failed = 0;
+		for (j = 0; j < pt->nafter; j++)
+			met &= supervisor_type_meets(&sv->types[pt->after[j].type],
+			    pt->after[j].cond, &failed);
+		for (k = 0; k < t->n; k++) {
+			if (t->v[k] == NULL || t->v[k]->fsm.state != FSM_WAITING)
+				continue;
+			if (failed)
+				inst_event(t->v[k], FSM_EV_DEP_FAILED);
+			else if (met)
+				inst_event(t->v[k], FSM_EV_START);
+		}
+		if (failed && sv->reason == SV_RUNNING) {
+			output_system("%s: a process it waits for failed; "
+			    "stopping", pt->name);
+			supervisor_shutdown(sv, SV_INSTANCE, 1);
+		}
+	}
+}
+
+/* Says whether a type still has an instance that may run. */
+static int
+supervisor_type_active(const struct sv_type *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->n; k++) {
+		if (t->v[k] != NULL && inst_active(t->v[k]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Says whether type i may be stopped in the shutdown: every type that
+ * starts after it (names it in `after`) has ended (SPEC 6b).
+ */
+static int
+supervisor_may_stop(const struct supervisor *sv, size_t i)
+{
+	const struct plan_type *pt;
+	size_t d, j;
+
+	for (d = 0; d < sv->ntypes; d++) {
+		pt = sv->types[d].pt;
+		for (j = 0; j < pt->nafter; j++) {
+			if (pt->after[j].type == i &&
+			    supervisor_type_active(&sv->types[d]))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Sends SIGTERM to adopted processes not stopped yet; says so. */
+static int
+supervisor_is_inst_group(int pgid, void *ctx)
+{
+	struct supervisor *sv = ctx;
+	struct inst *in;
+	size_t ti, k;
+
+	SV_EACH(sv, ti, k, in) {
+		if (in->pgid == pgid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Sends SIGTERM to adopted processes that have not had a stop signal yet,
+ * neither themselves nor through their group, and says so.
+ */
+static void
+supervisor_stop_adopted(struct supervisor *sv)
+{
+	size_t n;
+
+	n = reaper_signal(SIGTERM, supervisor_is_inst_group, sv);
+	if (n > 0)
+		output_system("sending %s to %zu adopted process%s",
+		    sig_name(SIGTERM), n, n == 1 ? "" : "es");
+}
+
+/*
+ * The shutdown's next layer: stops every type whose dependents have all
+ * ended (every type at once when nothing uses `after`). When all share
+ * one stop signal, one line says so.
+ */
+static void
+supervisor_stop_layer(struct supervisor *sv)
+{
+	struct inst *in;
+	struct sv_type *t;
+	size_t i, k, ntypes = 0, nstop = 0;
+	int sig = 0, mixed = 0, all;
+	char *pick;
+
+	pick = xcalloc(sv->ntypes + 1, 1);
+	for (i = 0; i < sv->ntypes; i++) {
+		t = &sv->types[i];
+		if (t->stopping)
+			continue;
+		ntypes++;
+		if (!supervisor_may_stop(sv, i))
+			continue;
+		pick[i] = 1;
+		for (k = 0; k < t->n; k++) {
+			if ((in = t->v[k]) == NULL || !inst_active(in))
+				continue;
+			nstop++;
+			if (sig == 0)
+				sig = inst_stop_signal(in);
+			else if (sig != inst_stop_signal(in))
+				mixed = 1;
+		}
+	}
+	all = 1;
+	for (i = 0; i < sv->ntypes; i++) {
+		if (!sv->types[i].stopping && !pick[i])
+			all = 0;
+	}
+	if (nstop > 0 && all && !mixed && ntypes == sv->ntypes)
+		output_system("sending %s to all processes", sig_name(sig));
+	sv->bulk = nstop > 0 && all && !mixed && ntypes == sv->ntypes;
+	for (i = 0; i < sv->ntypes; i++) {
+		if (!pick[i])
+			continue;
+		t = &sv->types[i];
+		t->stopping = 1;
+		for (k = 0; k < t->n; k++) {
+			if ((in = t->v[k]) != NULL)
+				inst_stop(in, FSM_STOP_SHUTDOWN);
+		}
+	}
+	sv->bulk = 0;
+	free(pick);
+	/* With the first layer: descendants that escaped their groups. */
+	if (!sv->adopted_stopped) {
+		sv->adopted_stopped = 1;
+		sv->adopted = reaper_reap();
+		supervisor_stop_adopted(sv);
+	}
 }
 
 /* Closes the supervisor's own handles so that the loop can end. */
 static void
 supervisor_close(struct supervisor *sv)
 {
-	size_t i;
-
 	sigset_t late;
+	size_t i;
 
 	if (sv->closing)
 		return;
@@ -231,114 +700,45 @@ supervisor_close(struct supervisor *sv)
 	output_stop();
 }
 
-/* Says whether pgid is the process group of a slot (signalled with it). */
-static int
-supervisor_is_slot_group(int pgid, void *ctx)
-{
-	struct supervisor *sv = ctx;
-	size_t i;
-
-	for (i = 0; i < sv->nslots; i++) {
-		if (sv->slots[i]->pgid == pgid)
-			return 1;
-	}
-	return 0;
-}
-
 /*
- * Sends SIGTERM to adopted processes that have not had a stop signal yet,
- * neither themselves nor through their group, and says so.
- */
-static void
-supervisor_stop_adopted(struct supervisor *sv)
-{
-	size_t n;
-
-	n = reaper_signal(SIGTERM, supervisor_is_slot_group, sv);
-	if (n > 0)
-		output_system("sending SIGTERM to %zu adopted process%s", n,
-		    n == 1 ? "" : "es");
-}
-
-/*
- * Sends each active slot its stop signal and sets its SIGKILL deadline:
- * every group at once. The message names the signal once when all types
- * share it.
- */
-static void
-supervisor_stop_groups(struct supervisor *sv)
-{
-	uint64_t now = uv_now(&sv->loop);
-	struct slot *s;
-	size_t i;
-	int mixed = 0, sig = 0;
-
-	for (i = 0; i < sv->nslots; i++) {
-		s = sv->slots[i];
-		if (!slot_active(s))
-			continue;
-		if (sig == 0)
-			sig = slot_stop_signal(s);
-		else if (sig != slot_stop_signal(s))
-			mixed = 1;
-	}
-	if (sig != 0 && !mixed)
-		output_system("sending %s to all processes", sig_name(sig));
-	for (i = 0; i < sv->nslots; i++) {
-		s = sv->slots[i];
-		if (s->state == SLOT_BACKOFF) {
-			s->state = SLOT_EXITED;
-			s->restart_at = 0;
-		}
-		if (!slot_active(s))
-			continue;
-		if (mixed)
-			output_system("sending %s to %s",
-			    sig_name(slot_stop_signal(s)), s->name);
-		if (slot_live(s))
-			s->state = SLOT_STOPPING;
-		s->kill_at = now + s->type->timeout_ms;
-		slot_signal(s, slot_stop_signal(s));
-		/* A stopped group would never act on it. */
-		slot_signal(s, SIGCONT);
-	}
-	/* Descendants that escaped their groups were adopted by tfrun. */
-	sv->adopted = reaper_reap();
-	supervisor_stop_adopted(sv);
-	sv->adopted_kill_at = now + sv->plan->cfg.timeout_ms;
-	supervisor_arm(sv);
-}
-
-/*
- * Ends the run of tfrun once nothing is alive: after a shutdown, or when
- * every instance has ended on its own (then what is left of their groups
- * is stopped first).
+ * Decides whether tfrun is done: after a shutdown, once nothing of the
+ * formation is left and its output is read; or, without one, when every
+ * instance has ended on its own and none will run again (SPEC section 6).
  */
 static void
 supervisor_check_end(struct supervisor *sv)
 {
-	size_t i;
-	int highest = 0, leftovers = 0;
+	struct inst *in;
+	size_t ti, k, count = 0;
+	int highest = 0, waiting = 0;
 
-	for (i = 0; i < sv->nslots; i++)
-		slot_probe(sv->slots[i]);
-	for (i = 0; i < sv->nslots; i++) {
-		if (slot_live(sv->slots[i]))
+	if (sv->reason == SV_RUNNING) {
+		if (!sv->own_end)
 			return;
-		if (sv->reason == SV_RUNNING &&
-		    (sv->slots[i]->state == SLOT_BACKOFF ||
-		    sv->slots[i]->state == SLOT_NEW))
+		sv->own_end = 0;
+		SV_EACH(sv, ti, k, in) {
+			count++;
+			if (in->fsm.state != FSM_EXITED &&
+			    in->fsm.state != FSM_FAILED)
+				waiting = 1;
+			if (in->fsm.leader)
+				waiting = 1;
+			if (in->fsm.started && in->fsm.status > highest)
+				highest = in->fsm.status;
+		}
+		if (waiting || count == 0)
 			return;
-		slot_probe(sv->slots[i]);
-		if (sv->slots[i]->group_alive)
-			leftovers = 1;
-		if (sv->slots[i]->status > highest)
-			highest = sv->slots[i]->status;
+		output_system("all processes have ended");
+		supervisor_shutdown(sv, SV_ALL_ENDED, highest);
+		return;
+	}
+	SV_EACH(sv, ti, k, in) {
+		if (inst_active(in))
+			return;
 	}
 	sv->adopted = reaper_reap();
 	/* After SIGKILL, only processes tfrun may not signal can remain. */
 	if (sv->adopted > 0 && sv->adopted_kill_at != 0 &&
-	    sv->reason != SV_RUNNING &&
 	    uv_now(&sv->loop) > sv->adopted_kill_at + SV_ADOPTED_GRACE_MS) {
 		if (!sv->adopted_given_up)
 			output_system("%zu adopted process%s could not be "
@@ -348,27 +748,14 @@ supervisor_check_end(struct supervisor *sv)
 		sv->adopted = 0;
 	}
 	if (sv->adopted > 0)
-		leftovers = 1;
-	if (sv->reason == SV_RUNNING) {
-		sv->reason = SV_ALL_ENDED;
-		sv->status = highest;
-		output_system("all processes have ended");
-		if (leftovers)
-			supervisor_stop_groups(sv);
-	}
-	if (leftovers) {
-		supervisor_arm(sv); /* the deadline timer polls what is left */
 		return;
-	}
 	/* What the groups wrote last may still be in their pipes: read it. */
 	if (proc_open_count() > 0) {
 		if (sv->pipes_deadline == 0)
 			sv->pipes_deadline = uv_now(&sv->loop) +
 			    SV_PIPES_GRACE_MS;
-		if (uv_now(&sv->loop) < sv->pipes_deadline) {
-			supervisor_arm(sv);
+		if (uv_now(&sv->loop) < sv->pipes_deadline)
 			return;
-		}
 		sv->draining = 1;
 		proc_drain_all();
 		sv->draining = 0;
@@ -376,200 +763,28 @@ supervisor_check_end(struct supervisor *sv)
 	supervisor_close(sv);
 }
 
-/* An output pipe has closed: it may have been the last thing to wait for. */
-static void
-supervisor_pipe_closed(void *ctx)
-{
-	struct supervisor *sv = ctx;
-
-	if (!sv->draining && !sv->closing && sv->reason != SV_RUNNING)
-		supervisor_check_end(sv);
-}
-
-/* The one shutdown path: stop signal to every group, then the deadline. */
-static void
-supervisor_shutdown(struct supervisor *sv, enum sv_reason reason,
-    int status)
-{
-	if (sv->reason != SV_RUNNING)
-		return;
-	sv->reason = reason;
-	sv->status = reason == SV_INSTANCE || reason == SV_OUTPUT_ERROR ?
-	    status : 0;
-	supervisor_stop_groups(sv);
-	supervisor_check_end(sv);
-}
-
-/* Sends SIGKILL to every live group at once (a second ^C). */
-static void
-supervisor_kill_all(struct supervisor *sv)
-{
-	struct slot *s;
-	size_t i;
-
-	output_system("sending SIGKILL to all processes");
-	for (i = 0; i < sv->nslots; i++) {
-		s = sv->slots[i];
-		if (!slot_active(s))
-			continue;
-		s->kill_at = 0;
-		slot_signal(s, SIGKILL);
-	}
-	sv->adopted_kill_at = uv_now(&sv->loop);
-	reaper_signal(SIGKILL, NULL, NULL);
-	supervisor_arm(sv);
-}
-
-/* Logs how a run ended. */
-static void
-supervisor_log_end(const struct slot *s, int status, int termsig)
-{
-	if (termsig != 0)
-		output_system("%s terminated by %s", s->name,
-		    sig_name(termsig));
-	else
-		output_system("%s exited with code %d", s->name, status);
-}
-
-/*
- * A run of the slot ended with status (its exit code or 128 + signal):
- * decide, by the restart policy, what follows. Failed spawns come here too,
- * as runs that lasted no time, so they back off like any quick failure.
- */
-static void
-supervisor_ended(struct slot *s, int status)
-{
-	struct supervisor *sv = s->sv;
-	enum policy_action action;
-	uint64_t now = uv_now(&sv->loop), delay;
-
-	s->status = status;
-	if (sv->reason != SV_RUNNING || s->state == SLOT_STOPPING) {
-		s->state = SLOT_EXITED;
-		supervisor_check_end(sv);
-		return;
-	}
-	action = policy_on_exit(s->type->restart, s->type->can_die, status,
-	    now - s->started_at, &s->quick_failures);
-	if (action == POLICY_GIVE_UP) {
-		output_system("%s failed %u times in a row; giving up",
-		    s->name, s->quick_failures);
-		s->state = SLOT_FAILED;
-		action = policy_after_give_up(s->type->can_die);
-	}
-	switch (action) {
-	case POLICY_RESTART:
-		/* The next run gets a new group; the old one must not linger. */
-		if (s->group_alive) {
-			output_system("killing what is left of %s's process "
-			    "group", s->name);
-			slot_signal(s, SIGKILL);
-			s->group_alive = 0;
-		}
-		delay = policy_backoff_ms(s->quick_failures);
-		s->state = SLOT_BACKOFF;
-		s->restart_at = now + delay;
-		output_system("%s restarting in %s", s->name,
-		    supervisor_seconds(delay));
-		supervisor_arm(sv);
-		break;
-	case POLICY_STOP_ALL:
-		if (s->state != SLOT_FAILED)
-			s->state = SLOT_EXITED;
-		supervisor_shutdown(sv, SV_INSTANCE, status);
-		break;
-	default:
-		if (s->state != SLOT_FAILED)
-			s->state = SLOT_EXITED;
-		supervisor_check_end(sv);
-		break;
-	}
-}
-
-/* A run has exited and its output is drained. */
-static void
-supervisor_done(void *ctx, struct proc *p, int status, int termsig)
-{
-	struct slot *s = ctx;
-
-	(void)p;
-	s->run = NULL;
-	slot_probe(s);
-	if (!s->group_alive)
-		s->kill_at = 0;
-	supervisor_log_end(s, status, termsig);
-	supervisor_ended(s, status);
-}
-
-/* Starts one run of the slot's instance. */
-static void
-supervisor_spawn(struct slot *s)
-{
-	struct supervisor *sv = s->sv;
-	struct proc_spec spec;
-	char **envp;
-	int err, status;
-
-	envp = env_envp(&sv->plan->env, s->port, s->name);
-	memset(&spec, 0, sizeof spec);
-	spec.command = s->type->command;
-	spec.cwd = sv->plan->root;
-	spec.envp = envp;
-	spec.src.name = s->name;
-	spec.src.type = s->type->name;
-	spec.src.color = s->type->color;
-	spec.quiet = s->type->quiet;
-	spec.done = supervisor_done;
-	spec.ctx = s;
-	s->started_at = uv_now(&sv->loop);
-	err = proc_spawn(&sv->loop, &spec, &s->run);
-	envmap_free_envp(envp);
-	if (err == 0) {
-		s->pid = s->pgid = proc_pid(s->run);
-		s->group_alive = 1;
-		keeper_report(proc_host_pid(s->run));
-		s->state = SLOT_RUNNING;
-		output_system("%s started with pid %d on port %ld", s->name,
-		    proc_host_pid(s->run), s->port);
-		return;
-	}
-
-	/*
-	 * A failed spawn (a missing root, EMFILE, EAGAIN) is a run that
-	 * ended at once, with the status a shell would give; the restart
-	 * policy decides whether it is tried again.
-	 */
-	s->run = NULL;
-	status = err == UV_ENOENT ? 127 : err == UV_EACCES ? 126 : 1;
-	output_system("%s could not be started: %s", s->name,
-	    uv_strerror(err));
-	s->state = SLOT_RUNNING;
-	supervisor_ended(s, status);
-}
-
 /* Arms the deadline timer for the earliest pending deadline, if any. */
 static void
 supervisor_arm(struct supervisor *sv)
 {
-	uint64_t now = uv_now(&sv->loop), next = 0, t;
-	struct slot *s;
-	size_t i;
+	uint64_t now = uv_now(&sv->loop), next = 0;
+	struct inst *in;
+	size_t ti, k;
+	int leftovers = 0;
 
 	if (sv->closing)
 		return;
-	for (i = 0; i < sv->nslots; i++) {
-		s = sv->slots[i];
-		t = s->kill_at != 0 && slot_active(s) ? s->kill_at : 0;
-		if (s->restart_at != 0 && (t == 0 || s->restart_at < t))
-			t = s->restart_at;
-		/* Groups that outlived their leader are polled until empty. */
-		if (sv->reason != SV_RUNNING && !slot_live(s) &&
-		    s->group_alive && (t == 0 || now + SV_POLL_MS < t))
-			t = now + SV_POLL_MS;
-		if (t != 0 && (next == 0 || t < next))
-			next = t;
+	SV_EACH(sv, ti, k, in) {
+		if (in->deadline != 0 && (next == 0 || in->deadline < next))
+			next = in->deadline;
+		if (in->fsm.group && in->run == NULL)
+			leftovers = 1;
 	}
-	if (sv->reason != SV_RUNNING && sv->adopted > 0 &&
+	/*
+	 * During a shutdown only: groups that outlived their leader and
+	 * adopted processes are looked at until they are gone.
+	 */
+	if (sv->reason != SV_RUNNING && (leftovers || sv->adopted > 0) &&
 	    (next == 0 || now + SV_POLL_MS < next))
 		next = now + SV_POLL_MS;
 	if (sv->pipes_deadline != 0 && (next == 0 || sv->pipes_deadline < next))
@@ -581,30 +796,78 @@ supervisor_arm(struct supervisor *sv)
 		    next > now ? next - now : 0, 0);
 }
 
-/* Handles every deadline that has passed, then re-arms. */
+/*
+ * Brings everything up to date after an event; see the top of the file.
+ * Re-entrant calls (an action that settles) only ask for another round.
+ */
+static void
+supervisor_settle(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	if (sv->settling) {
+		sv->settle_again = 1;
+		return;
+	}
+	sv->settling = 1;
+	do {
+		sv->settle_again = 0;
+		if (sv->closing)
+			break;
+		SV_EACH(sv, ti, k, in)
+			inst_probe_group(in);
+		supervisor_start_waiting(sv);
+		if (sv->reason != SV_RUNNING)
+			supervisor_stop_layer(sv);
+		supervisor_check_end(sv);
+	} while (sv->settle_again);
+	sv->settling = 0;
+	supervisor_sweep(sv);
+	supervisor_arm(sv);
+}
+
+/* The one shutdown path; supervisor_settle stops the layers. */
+static void
+supervisor_shutdown(struct supervisor *sv, enum sv_reason reason,
+    int status)
+{
+	if (sv->reason != SV_RUNNING)
+		return;
+	sv->reason = reason;
+	sv->status = reason == SV_INSTANCE || reason == SV_ALL_ENDED ||
+	    reason == SV_OUTPUT_ERROR ? status : 0;
+	sv->adopted_kill_at = uv_now(&sv->loop) + sv->plan->cfg.timeout_ms;
+	sv->settle_again = 1;
+}
+
+/* Sends SIGKILL to every group and adopted process at once. */
+static void
+supervisor_kill_all(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	output_system("sending SIGKILL to all processes");
+	SV_EACH(sv, ti, k, in)
+		inst_event(in, FSM_EV_KILL);
+	sv->adopted_kill_at = uv_now(&sv->loop);
+	reaper_signal(SIGKILL, NULL, NULL);
+}
+
+/* Handles every deadline that has passed. */
 static void
 supervisor_deadline_cb(uv_timer_t *timer)
 {
 	struct supervisor *sv = timer->data;
 	uint64_t now = uv_now(&sv->loop);
-	struct slot *s;
-	size_t i;
+	struct inst *in;
+	size_t ti, k;
 
-	for (i = 0; i < sv->nslots; i++) {
-		s = sv->slots[i];
-		if (s->kill_at != 0 && s->kill_at <= now && slot_active(s)) {
-			s->kill_at = 0;
-			output_system("sending SIGKILL to %s after %s",
-			    s->name, supervisor_seconds(s->type->timeout_ms));
-			slot_signal(s, SIGKILL);
-		}
-		if (s->restart_at != 0 && s->restart_at <= now) {
-			s->restart_at = 0;
-			if (s->state == SLOT_BACKOFF &&
-			    sv->reason == SV_RUNNING) {
-				s->restarts++;
-				supervisor_spawn(s);
-			}
+	SV_EACH(sv, ti, k, in) {
+		if (in->deadline != 0 && in->deadline <= now) {
+			in->deadline = 0;
+			inst_event(in, FSM_EV_DEADLINE);
 		}
 	}
 	if (sv->reason != SV_RUNNING) {
@@ -620,9 +883,8 @@ supervisor_deadline_cb(uv_timer_t *timer)
 			sv->adopted_killed = 1;
 			reaper_signal(SIGKILL, NULL, NULL);
 		}
-		supervisor_check_end(sv);
 	}
-	supervisor_arm(sv);
+	supervisor_settle(sv);
 }
 
 /*
@@ -630,6 +892,8 @@ supervisor_deadline_cb(uv_timer_t *timer)
  * its number), or end of file when the keeper (the process the user
  * started) has died. Nothing may outlive it: everything is killed at once.
  */
+static void supervisor_on_signal(struct supervisor *, int, int);
+
 static void
 supervisor_keeper_cb(uv_poll_t *handle, int status, int events)
 {
@@ -651,12 +915,12 @@ supervisor_keeper_cb(uv_poll_t *handle, int status, int events)
 	output_system("tfrun's keeper process has died: killing every "
 	    "process");
 	if (sv->reason == SV_RUNNING) {
-		sv->reason = SV_REQUESTED;
+		supervisor_shutdown(sv, SV_REQUESTED, 0);
 		sv->status = 1;
 	}
 	sv->stop_signals = 2;
 	supervisor_kill_all(sv);
-	supervisor_check_end(sv);
+	supervisor_settle(sv);
 }
 
 /* A child changed state: reap adopted orphans (libuv reaps its own). */
@@ -665,37 +929,32 @@ supervisor_sigchld_cb(uv_signal_t *handle, int signum)
 {
 	struct supervisor *sv = handle->data;
 
-	size_t i;
-
 	(void)signum;
 	sv->adopted = reaper_reap();
 	if (sv->reason != SV_RUNNING && sv->adopted > 0 &&
 	    uv_now(&sv->loop) < sv->adopted_kill_at)
 		supervisor_stop_adopted(sv);
-	for (i = 0; i < sv->nslots; i++)
-		slot_probe(sv->slots[i]);
-	if (sv->reason != SV_RUNNING)
-		supervisor_check_end(sv);
+	supervisor_settle(sv);
 }
 
 /*
- * ^Z: stops every group, then the supervisor itself (the keeper stops once
- * the supervisor has). The instances are not in the terminal's process
- * group, and SIGTSTP would be discarded in their orphaned groups, so they
- * get SIGSTOP.
+ * ^Z: stops every group, then the supervisor is stopped (by the keeper,
+ * which then stops itself; without a keeper, by itself). The instances
+ * are not in the terminal's process group, and SIGTSTP would be discarded
+ * in their orphaned groups, so they get SIGSTOP.
  */
 static void
 supervisor_suspend(struct supervisor *sv)
 {
-	size_t i;
+	struct inst *in;
+	size_t ti, k;
 
 	output_system("SIGTSTP received, stopping every process");
 	sv->stopped = 1;
-	for (i = 0; i < sv->nslots; i++) {
-		if (slot_active(sv->slots[i]))
-			slot_signal(sv->slots[i], SIGSTOP);
+	SV_EACH(sv, ti, k, in) {
+		if (inst_active(in))
+			inst_signal(in, SIGSTOP);
 	}
-	/* The keeper stops the supervisor, then itself; without one: here. */
 	if (keeper_report_stop() != 0)
 		kill(getpid(), SIGSTOP);
 }
@@ -704,14 +963,15 @@ supervisor_suspend(struct supervisor *sv)
 static void
 supervisor_continue(struct supervisor *sv)
 {
-	size_t i;
+	struct inst *in;
+	size_t ti, k;
 
 	if (!sv->stopped)
 		return;
 	sv->stopped = 0;
-	for (i = 0; i < sv->nslots; i++) {
-		if (slot_active(sv->slots[i]))
-			slot_signal(sv->slots[i], SIGCONT);
+	SV_EACH(sv, ti, k, in) {
+		if (inst_active(in))
+			inst_signal(in, SIGCONT);
 	}
 	output_system("SIGCONT received, every process continues");
 }
@@ -723,15 +983,15 @@ supervisor_continue(struct supervisor *sv)
 static void
 supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 {
-	struct slot *s;
+	struct inst *in;
 	uint64_t now;
-	size_t i;
+	size_t ti, k;
 
 	/*
 	 * One signal sent to both tfrun processes at once (`pkill tfrun`,
 	 * systemd's control-group kill) arrives twice, once by each way,
 	 * within moments: that is one request. Two copies that came the same
-	 * way are two (a second ^C).
+	 * way are two (a second ^C), unless no hand could type them so fast.
 	 */
 	now = uv_hrtime() / 1000000;
 	if (signum == sv->last_signal && now - sv->last_signal_at <
@@ -753,10 +1013,9 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	if (signum == SIGUSR1 || signum == SIGUSR2) {
 		output_system("%s received, forwarding it to all processes",
 		    sig_name(signum));
-		for (i = 0; i < sv->nslots; i++) {
-			s = sv->slots[i];
-			if (slot_active(s))
-				slot_signal(s, signum);
+		SV_EACH(sv, ti, k, in) {
+			if (inst_active(in))
+				inst_signal(in, signum);
 		}
 		return;
 	}
@@ -766,6 +1025,7 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 		output_system("%s received, starting shutdown",
 		    sig_name(signum));
 		supervisor_shutdown(sv, SV_REQUESTED, 0);
+		supervisor_settle(sv);
 		return;
 	}
 	if (signum == SIGHUP)
@@ -787,6 +1047,7 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	 * take is dropped, so that tfrun ends promptly.
 	 */
 	output_hurry();
+	supervisor_settle(sv);
 }
 
 /* A signal sent to the supervisor itself. */
@@ -816,34 +1077,25 @@ supervisor_output_closed(void *ctx, int error)
 
 	if (error == EPIPE) {
 		supervisor_shutdown(sv, SV_REQUESTED, 0);
-		return;
+	} else {
+		fprintf(stderr, "tfrun: cannot write the log to standard "
+		    "output: %s\n", strerror(error));
+		if (sv->reason == SV_RUNNING)
+			supervisor_shutdown(sv, SV_OUTPUT_ERROR, 1);
+		else
+			sv->status = 1;
 	}
-	fprintf(stderr, "tfrun: cannot write the log to standard output: %s\n",
-	    strerror(error));
-	if (sv->reason == SV_RUNNING)
-		supervisor_shutdown(sv, SV_OUTPUT_ERROR, 1);
-	else
-		sv->status = 1;
+	supervisor_settle(sv);
 }
 
-/* Adds a slot for instance n of type t. */
-static struct slot *
-supervisor_add_slot(struct supervisor *sv, const struct plan_type *t,
-    long n)
+/* An output pipe has closed: it may have been the last thing to wait for. */
+static void
+supervisor_pipe_closed(void *ctx)
 {
-	struct slot *s;
+	struct supervisor *sv = ctx;
 
-	s = xcalloc(1, sizeof *s);
-	s->sv = sv;
-	s->type = t;
-	s->n = n;
-	snprintf(s->name, sizeof s->name, "%s.%ld", t->name, n);
-	if (plan_port(sv->plan, t, n, &s->port) != 0)
-		s->port = -1;
-	sv->slots = xreallocarray(sv->slots, sv->nslots + 1,
-	    sizeof *sv->slots);
-	sv->slots[sv->nslots++] = s;
-	return s;
+	if (!sv->draining && !sv->closing && sv->reason != SV_RUNNING)
+		supervisor_settle(sv);
 }
 
 /* Decides whether the log is coloured (SPEC section 5). */
@@ -867,6 +1119,38 @@ supervisor_color(const struct plan *p)
 	}
 }
 
+/* Returns the label width the formation needs: the widest "TYPE.N". */
+static size_t
+supervisor_width(const struct supervisor *sv)
+{
+	size_t i, w = FMT_MIN_WIDTH, len;
+	char digits[32];
+
+	for (i = 0; i < sv->ntypes; i++) {
+		if (sv->types[i].count == 0 && sv->types[i].n == 0)
+			continue;
+		len = strlen(sv->types[i].pt->name) + 1 + (size_t)snprintf(
+		    digits, sizeof digits, "%ld", sv->types[i].count >
+		    (long)sv->types[i].n ? sv->types[i].count :
+		    (long)sv->types[i].n);
+		if (len > w)
+			w = len;
+	}
+	return w;
+}
+
+/* Grows the label width when a wider label appears (never shrinks it). */
+static void
+supervisor_grow_width(struct supervisor *sv)
+{
+	size_t w = supervisor_width(sv);
+
+	if (w > sv->width) {
+		sv->width = w;
+		output_set_width(w);
+	}
+}
+
 /* Closes anything a bug left open, then the loop; returns uv_loop_close. */
 static void
 supervisor_walk_cb(uv_handle_t *handle, void *arg)
@@ -879,6 +1163,273 @@ supervisor_walk_cb(uv_handle_t *handle, void *arg)
 	}
 }
 
+/* Finds a type by name. */
+static struct sv_type *
+supervisor_find_type(struct supervisor *sv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sv->ntypes; i++) {
+		if (strcmp(sv->types[i].pt->name, name) == 0)
+			return &sv->types[i];
+	}
+	return NULL;
+}
+
+/* Makes and starts (once its dependencies allow) instance n of type t. */
+static void
+supervisor_add(struct supervisor *sv, struct sv_type *t, long n)
+{
+	inst_new(sv, t, n);
+}
+
+/* Scales a type; see supervisor.h. */
+int
+supervisor_scale(struct supervisor *sv, const char *type, long n,
+    const char *origin, char **cause)
+{
+	struct sv_type *t;
+	struct inst *in;
+	long k, port, old;
+
+	if (sv->reason != SV_RUNNING) {
+		*cause = xstrdup("tfrun is stopping");
+		return -1;
+	}
+	if ((t = supervisor_find_type(sv, type)) == NULL) {
+		xasprintf(cause, "no process type '%s' in the Procfile", type);
+		return -1;
+	}
+	if (n < 0 || n > sv->plan->port_step) {
+		xasprintf(cause, "%s=%ld: a count is from 0 to %ld (the port "
+		    "step)", type, n, sv->plan->port_step);
+		return -1;
+	}
+	if (n > 0 && plan_port(sv->plan, t->pt, n, &port) != 0) {
+		xasprintf(cause, "%s.%ld: port above 65535", type, n);
+		return -1;
+	}
+	old = t->count;
+	output_system("scale %s=%ld (from %s; was %ld)", type, n, origin, old);
+	t->count = n;
+	supervisor_grow_width(sv);
+	for (k = 1; k <= n; k++) {
+		in = (size_t)k <= t->n ? t->v[k - 1] : NULL;
+		if (in == NULL)
+			supervisor_add(sv, t, k);
+		else if (in->fsm.state == FSM_STOPPING &&
+		    in->fsm.stop == FSM_STOP_SCALE)
+			/* Being scaled down: it starts again instead. */
+			inst_event(in, FSM_EV_RESTART);
+	}
+	/* The highest-numbered go first. */
+	for (k = (long)t->n; k > n; k--) {
+		if ((in = t->v[k - 1]) != NULL)
+			inst_stop(in, FSM_STOP_SCALE);
+	}
+	supervisor_settle(sv);
+	return 0;
+}
+
+/* Collects the instances a target names; see supervisor.h. */
+static size_t
+supervisor_match(struct supervisor *sv, const char *target,
+    struct inst ***out)
+{
+	struct inst *in;
+	size_t ti, k, n = 0;
+
+	*out = NULL;
+	SV_EACH(sv, ti, k, in) {
+		if (target != NULL && strcmp(in->name, target) != 0 &&
+		    strcmp(in->type->pt->name, target) != 0)
+			continue;
+		*out = xreallocarray(*out, n + 1, sizeof **out);
+		(*out)[n++] = in;
+	}
+	return n;
+}
+
+/* Says why a target matches nothing. */
+static void
+supervisor_no_match(struct supervisor *sv, const char *target, char **cause)
+{
+	if (target == NULL)
+		*cause = xstrdup("no instance is running");
+	else if (supervisor_find_type(sv, target) != NULL)
+		xasprintf(cause, "%s: no instance (its count is 0)", target);
+	else
+		xasprintf(cause, "%s: no such instance or process type",
+		    target);
+}
+
+/* Restarts; see supervisor.h. */
+int
+supervisor_restart(struct supervisor *sv, const char *target,
+    const char *origin, char **cause)
+{
+	struct inst **v;
+	size_t i, n;
+
+	if (sv->reason != SV_RUNNING) {
+		*cause = xstrdup("tfrun is stopping");
+		return -1;
+	}
+	if ((n = supervisor_match(sv, target, &v)) == 0) {
+		supervisor_no_match(sv, target, cause);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		output_system("restarting %s (from %s)", v[i]->name, origin);
+		inst_event(v[i], FSM_EV_RESTART);
+	}
+	free(v);
+	supervisor_settle(sv);
+	return 0;
+}
+
+/* Stops; see supervisor.h. */
+int
+supervisor_stop(struct supervisor *sv, const char *target,
+    const char *origin, char **cause)
+{
+	struct inst **v;
+	size_t i, n;
+
+	if (sv->reason != SV_RUNNING) {
+		*cause = xstrdup("tfrun is stopping");
+		return -1;
+	}
+	if ((n = supervisor_match(sv, target, &v)) == 0) {
+		supervisor_no_match(sv, target, cause);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		output_system("stopping %s (from %s)", v[i]->name, origin);
+		inst_stop(v[i], FSM_STOP_COMMAND);
+	}
+	free(v);
+	supervisor_settle(sv);
+	return 0;
+}
+
+/* Signals; see supervisor.h. */
+int
+supervisor_signal(struct supervisor *sv, int sig, const char *target,
+    const char *origin, char **cause)
+{
+	struct inst **v;
+	size_t i, n, sent = 0;
+
+	if ((n = supervisor_match(sv, target, &v)) == 0) {
+		supervisor_no_match(sv, target, cause);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!inst_active(v[i]))
+			continue;
+		output_system("sending %s to %s (from %s)", sig_name(sig),
+		    v[i]->name, origin);
+		inst_signal(v[i], sig);
+		sent++;
+	}
+	free(v);
+	if (sent == 0) {
+		xasprintf(cause, "%s: not running", target != NULL ? target :
+		    "every instance");
+		return -1;
+	}
+	supervisor_settle(sv);
+	return 0;
+}
+
+/* Quits; see supervisor.h. */
+void
+supervisor_quit(struct supervisor *sv, const char *origin)
+{
+	if (sv->reason != SV_RUNNING)
+		return;
+	output_system("quit (from %s), starting shutdown", origin);
+	supervisor_shutdown(sv, SV_REQUESTED, 0);
+	supervisor_settle(sv);
+}
+
+/* Lists each instance; see supervisor.h. */
+void
+supervisor_each(struct supervisor *sv,
+    void (*fn)(const struct supervisor_info *, void *), void *arg)
+{
+	struct supervisor_info info;
+	struct inst *in;
+	size_t ti, k;
+
+	SV_EACH(sv, ti, k, in) {
+		memset(&info, 0, sizeof info);
+		info.name = in->name;
+		info.type = in->type->pt->name;
+		info.n = in->n;
+		info.pid = in->run != NULL ? in->host_pid : 0;
+		info.state = fsm_state_name(in->fsm.state);
+		info.ready = fsm_is_ready(&in->fsm);
+		info.uptime_ms = in->run != NULL ? uv_now(&sv->loop) -
+		    in->started_at : 0;
+		info.restarts = in->fsm.restarts;
+		info.port = in->port;
+		info.command = in->type->pt->command;
+		info.status = in->fsm.started && !in->fsm.leader ?
+		    in->fsm.status : -1;
+		fn(&info, arg);
+	}
+}
+
+/* Says whether all are ready; see supervisor.h. */
+int
+supervisor_all_ready(struct supervisor *sv, char **not_ready)
+{
+	struct buf b = BUF_INIT;
+	struct inst *in;
+	size_t ti, k;
+
+	SV_EACH(sv, ti, k, in) {
+		/* A one-shot that is done counts as ready. */
+		if (fsm_is_ready(&in->fsm) || (in->type->pt->oneshot &&
+		    in->fsm.state == FSM_EXITED && in->fsm.done))
+			continue;
+		if (b.len > 0)
+			buf_adds(&b, ", ");
+		buf_printf(&b, "%s (%s)", in->name,
+		    fsm_state_name(in->fsm.state));
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		*not_ready = NULL;
+		return 1;
+	}
+	*not_ready = buf_detach(&b);
+	return 0;
+}
+
+/* Says whether a shutdown is under way. */
+int
+supervisor_stopping(struct supervisor *sv)
+{
+	return sv->reason != SV_RUNNING;
+}
+
+/* Returns the loop. */
+uv_loop_t *
+supervisor_loop(struct supervisor *sv)
+{
+	return &sv->loop;
+}
+
+/* Returns the plan. */
+const struct plan *
+supervisor_plan(struct supervisor *sv)
+{
+	return sv->plan;
+}
+
 /* Runs the formation; see supervisor.h. */
 int
 supervisor_run(const struct plan *plan)
@@ -887,7 +1438,8 @@ supervisor_run(const struct plan *plan)
 	struct fmt_style style;
 	struct output_ops ops;
 	struct sigaction sa;
-	size_t i;
+	struct inst *in;
+	size_t i, k;
 	long n;
 	int err;
 
@@ -908,12 +1460,20 @@ supervisor_run(const struct plan *plan)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	sv.ntypes = plan->ntypes;
+	sv.types = xcalloc(sv.ntypes + 1, sizeof *sv.types);
+	for (i = 0; i < sv.ntypes; i++) {
+		sv.types[i].pt = &plan->types[i];
+		sv.types[i].count = plan->types[i].count;
+	}
+	sv.width = supervisor_width(&sv);
+
 	memset(&style, 0, sizeof style);
 	style.json = plan->cfg.log_format == CONFIG_LOG_JSON;
 	style.color = !style.json && supervisor_color(plan);
 	style.timestamp = !plan->cfg.no_timestamp;
 	style.prefix = !plan->cfg.no_prefix;
-	style.width = plan_label_width(plan);
+	style.width = sv.width;
 	ops.resume = supervisor_resume;
 	ops.closed = supervisor_output_closed;
 	ops.ctx = &sv;
@@ -922,6 +1482,7 @@ supervisor_run(const struct plan *plan)
 		    uv_strerror(err));
 		uv_run(&sv.loop, UV_RUN_DEFAULT); /* let close callbacks run */
 		uv_loop_close(&sv.loop);
+		free(sv.types);
 		return 1;
 	}
 
@@ -950,16 +1511,16 @@ supervisor_run(const struct plan *plan)
 	for (i = 0; i < plan->nwarnings; i++)
 		output_system("warning: %s", plan->warnings[i]);
 
-	for (i = 0; i < plan->ntypes; i++) {
-		for (n = 1; n <= plan->types[i].count; n++)
-			supervisor_add_slot(&sv, &plan->types[i], n);
+	k = 0;
+	for (i = 0; i < sv.ntypes; i++) {
+		for (n = 1; n <= sv.types[i].count; n++, k++)
+			supervisor_add(&sv, &sv.types[i], n);
 	}
-	for (i = 0; i < sv.nslots && sv.reason == SV_RUNNING; i++)
-		supervisor_spawn(sv.slots[i]);
-	if (sv.nslots == 0) {
+	if (k == 0) {
 		output_system("nothing to start (every count is 0)");
 		supervisor_close(&sv);
 	}
+	supervisor_settle(&sv);
 
 	uv_run(&sv.loop, UV_RUN_DEFAULT);
 
@@ -968,8 +1529,14 @@ supervisor_run(const struct plan *plan)
 		uv_run(&sv.loop, UV_RUN_DEFAULT);
 		uv_loop_close(&sv.loop);
 	}
-	for (i = 0; i < sv.nslots; i++)
-		free(sv.slots[i]);
-	free(sv.slots);
+	for (i = 0; i < sv.ntypes; i++) {
+		for (k = 0; k < sv.types[i].n; k++) {
+			if ((in = sv.types[i].v[k]) != NULL)
+				free(in);
+		}
+		free(sv.types[i].v);
+	}
+	free(sv.types);
+	supervisor_sweep(&sv);
 	return sv.status;
 }
