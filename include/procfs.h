@@ -16,6 +16,13 @@
 int procfs_stat(pid_t pid, pid_t *ppid, pid_t *sid);
 
 /*
+ * Calls fn for every process of the system with its parent and session.
+ * Returns -1 when /proc cannot be read.
+ */
+int procfs_each(void (*fn)(pid_t pid, pid_t ppid, pid_t sid, void *arg),
+    void *arg);
+
+/*
  * Calls fn for each child of this process: from /proc/self/task/TID/children
  * where the kernel has it, else by scanning every /proc/PID/stat for this
  * parent. Returns -1 when /proc cannot be read at all.

@@ -18,7 +18,6 @@
  * a descendant of a child of the formation, never a process found by a
  * session id alone, which a recycled pid could carry.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -231,6 +230,28 @@ keeper_formation_child(pid_t pid, pid_t sid)
 	return sid != getsid(0) && !keeper_set_has(&keeper_foreign, pid);
 }
 
+/* What keeper_note_proc collects: the system's processes, bounded. */
+struct keeper_scan {
+	size_t n;
+	pid_t self;
+};
+
+/* Notes one process, marked when it is a formation child of the keeper. */
+static void
+keeper_note_proc(pid_t pid, pid_t ppid, pid_t sid, void *arg)
+{
+	struct keeper_scan *scan = arg;
+	struct keeper_proc *p;
+
+	if (pid == scan->self || scan->n >= KEEPER_MAX_PROCS)
+		return;
+	p = &keeper_procs[scan->n++];
+	p->pid = pid;
+	p->ppid = ppid;
+	p->sid = sid;
+	p->mark = ppid == scan->self && keeper_formation_child(pid, sid);
+}
+
 /*
  * SIGKILLs what the formation left: every child of the keeper that belongs
  * to the formation, and every descendant of those. Returns how many were
@@ -240,33 +261,19 @@ keeper_formation_child(pid_t pid, pid_t sid)
 static size_t
 keeper_kill_tree(void)
 {
+	struct keeper_scan scan = { 0, getpid() };
 	struct keeper_proc key, *parent;
-	struct dirent *de;
-	size_t n = 0, i, killed = 0;
-	pid_t self = getpid(), pid;
+	size_t i, n, killed = 0;
 	int changed;
-	DIR *dir;
 
-	if ((dir = opendir("/proc")) == NULL) {
+	if (procfs_each(keeper_note_proc, &scan) != 0) {
 		for (i = 0; i < keeper_sessions.n; i++) {
 			if (kill(-keeper_sessions.v[i], SIGKILL) == 0)
 				killed++;
 		}
 		return killed;
 	}
-	while ((de = readdir(dir)) != NULL && n < KEEPER_MAX_PROCS) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (pid == self || procfs_stat(pid, &keeper_procs[n].ppid,
-		    &keeper_procs[n].sid) != 0)
-			continue;
-		keeper_procs[n].pid = pid;
-		keeper_procs[n].mark = keeper_procs[n].ppid == self &&
-		    keeper_formation_child(pid, keeper_procs[n].sid);
-		n++;
-	}
-	closedir(dir);
+	n = scan.n;
 	/* Descendants of marked processes, until nothing changes. */
 	qsort(keeper_procs, n, sizeof *keeper_procs, keeper_cmp);
 	do {
@@ -315,28 +322,30 @@ keeper_read_reports(int fd)
 	}
 }
 
+/* Notes whether a child of the keeper belongs to the formation. */
+static void
+keeper_formation_left(pid_t pid, void *arg)
+{
+	pid_t ppid, sid;
+	int *left = arg;
+
+	if (procfs_stat(pid, &ppid, &sid) == 0 &&
+	    keeper_formation_child(pid, sid))
+		*left = 1;
+}
+
 /* Reaps every ended child; returns 1 while a non-foreign one is alive. */
 static int
 keeper_reap(void)
 {
-	pid_t pid, self = getpid(), ppid, sid;
-	struct dirent *de;
-	DIR *dir;
+	pid_t pid;
 	int left = 0;
 
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
 		continue;
 	if (pid == -1 && errno == ECHILD)
 		return 0;
-	if ((dir = opendir("/proc")) == NULL)
-		return 0;
-	while ((de = readdir(dir)) != NULL) {
-		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (pid > 0 && procfs_stat(pid, &ppid, &sid) == 0 &&
-		    ppid == self && keeper_formation_child(pid, sid))
-			left = 1;
-	}
-	closedir(dir);
+	procfs_children(keeper_formation_left, &left);
 	return left;
 }
 

@@ -70,12 +70,13 @@ procfs_children_file(struct buf *list)
 	return found ? 0 : -1;
 }
 
-/* Appends the pid of every process whose parent is this one. */
-static int
-procfs_children_scan(struct buf *list)
+/* Calls fn for every process; see procfs.h. */
+int
+procfs_each(void (*fn)(pid_t pid, pid_t ppid, pid_t sid, void *arg),
+    void *arg)
 {
 	struct dirent *de;
-	pid_t self = getpid(), pid, ppid, sid;
+	pid_t pid, ppid, sid;
 	DIR *dir;
 
 	if ((dir = opendir("/proc")) == NULL)
@@ -84,11 +85,29 @@ procfs_children_scan(struct buf *list)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (procfs_stat(pid, &ppid, &sid) == 0 && ppid == self)
-			buf_printf(list, "%ld ", (long)pid);
+		if (procfs_stat(pid, &ppid, &sid) == 0)
+			fn(pid, ppid, sid, arg);
 	}
 	closedir(dir);
 	return 0;
+}
+
+/* Appends one pid to the list when its parent is this process. */
+static void
+procfs_scan_one(pid_t pid, pid_t ppid, pid_t sid, void *arg)
+{
+	struct buf *list = arg;
+
+	(void)sid;
+	if (ppid == getpid())
+		buf_printf(list, "%ld ", (long)pid);
+}
+
+/* Appends the pid of every process whose parent is this one. */
+static int
+procfs_children_scan(struct buf *list)
+{
+	return procfs_each(procfs_scan_one, list);
 }
 
 /* Calls fn for each child; see procfs.h. */
