@@ -6,6 +6,7 @@
 #define TFRUN_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -21,10 +22,16 @@ enum cli_command {
 	CLI_RESTART,
 	CLI_STOP,
 	CLI_SIGNAL,
+	CLI_LOGS,
+	CLI_WAIT,
+	CLI_ATTACH,
 	CLI_QUIT,
 	CLI_HELP,
 	CLI_VERSION
 };
+
+#define CLI_LOGS_LINES 100
+#define CLI_WAIT_FOREVER UINT64_MAX
 
 struct cli {
 	enum cli_command command;
@@ -33,6 +40,11 @@ struct cli {
 	size_t nargs;
 	int help;            /* -h/--help: print help for command, exit 0 */
 	int json;            /* ps --json */
+	long lines;          /* logs -n N: the last N lines (default 100) */
+	int follow;          /* logs -f: follow until ^C or tfrun exits */
+	uint64_t wait_timeout_ms; /* wait --timeout; CLI_WAIT_FOREVER when none */
+	char **with;         /* owned array of owned type names: run --with */
+	size_t nwith;
 	char *app;           /* export --app; borrowed from argv */
 	char *user;          /* export --user */
 	char *image;         /* export --image */

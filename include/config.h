@@ -10,10 +10,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "probe.h"
+
 enum config_color {
 	CONFIG_COLOR_AUTO,
 	CONFIG_COLOR_ALWAYS,
 	CONFIG_COLOR_NEVER
+};
+
+enum config_tty {
+	CONFIG_TTY_AUTO,
+	CONFIG_TTY_ALWAYS,
+	CONFIG_TTY_NEVER
 };
 
 enum config_restart {
@@ -44,7 +52,13 @@ enum config_field {
 	CONFIG_RESTART = 1u << 12,
 	CONFIG_CAN_DIE = 1u << 13,
 	CONFIG_CONFIG = 1u << 14,
-	CONFIG_SOCKET = 1u << 15
+	CONFIG_SOCKET = 1u << 15,
+	CONFIG_QUIET = 1u << 16,
+	CONFIG_ISOLATE = 1u << 17,
+	CONFIG_TTY = 1u << 18,
+	CONFIG_STDIN = 1u << 19,
+	CONFIG_DAEMON = 1u << 20,
+	CONFIG_LOG_FILE = 1u << 21
 };
 
 /* Bits of struct config_type's set. */
@@ -52,8 +66,18 @@ enum config_type_field {
 	CONFIG_TYPE_STOP_SIGNAL = 1u << 0,
 	CONFIG_TYPE_TIMEOUT = 1u << 1,
 	CONFIG_TYPE_RESTART = 1u << 2,
-	CONFIG_TYPE_CAN_DIE = 1u << 3
+	CONFIG_TYPE_CAN_DIE = 1u << 3,
+	CONFIG_TYPE_TTY = 1u << 4,
+	CONFIG_TYPE_STDIN = 1u << 5,
+	CONFIG_TYPE_READY = 1u << 6,
+	CONFIG_TYPE_READY_INTERVAL = 1u << 7,
+	CONFIG_TYPE_READY_TIMEOUT = 1u << 8,
+	CONFIG_TYPE_AFTER = 1u << 9,
+	CONFIG_TYPE_ONESHOT = 1u << 10
 };
+
+#define CONFIG_READY_INTERVAL_MS 250
+#define CONFIG_READY_TIMEOUT_MS 60000
 
 /* Per process type settings, from a [process.TYPE] section. */
 struct config_type {
@@ -64,6 +88,16 @@ struct config_type {
 	uint64_t timeout_ms;
 	enum config_restart restart;
 	int can_die;
+	enum config_tty tty;
+	int stdin_wanted;           /* stdin = true */
+	struct probe ready;         /* owned; PROBE_NONE when unset */
+	uint64_t ready_interval_ms;
+	uint64_t ready_timeout_ms;
+	struct probe_after *after;  /* owned */
+	size_t nafter;
+	int oneshot;
+	unsigned stdin_line;        /* lines of stdin = and after =, for messages */
+	unsigned after_line;
 };
 
 struct config {
@@ -73,7 +107,7 @@ struct config {
 	 * "TFRUN_PORT", "tfrun.ini:3"); owned, NULL when unset. Messages
 	 * about a value found later (an unknown type in a formation) use it.
 	 */
-	char *origin[16];
+	char *origin[32];
 
 	char *procfile;   /* owned */
 	char *root;       /* owned */
@@ -93,6 +127,13 @@ struct config {
 	size_t ncan_die;
 	char *config;     /* owned: the INI file's path */
 	char *socket;     /* owned */
+	char **quiet;     /* owned array of owned type names (-q) */
+	size_t nquiet;
+	int isolate;      /* --isolate: a PID namespace */
+	enum config_tty tty;
+	char *stdin_name; /* owned: --stdin NAME, "TYPE" or "TYPE.N" */
+	int daemon;       /* -D: detach after start */
+	char *log_file;   /* owned: --log-file, unresolved */
 
 	struct config_type *types; /* owned; [process.TYPE] sections */
 	size_t ntypes;
@@ -108,7 +149,8 @@ void config_free(struct config *c);
  * Makes c the built-in defaults, every field set except procfile, root,
  * env, formation, port, config and socket, whose defaults depend on other
  * settings and are chosen by the caller: port_step 100, timeout 5 s, colour
- * auto, timestamps and prefixes on, text, restart never, env_override off.
+ * auto, timestamps and prefixes on, text, restart never, env_override on
+ * (env files win over the inherited environment, SPEC section 3).
  */
 void config_defaults(struct config *c);
 
@@ -167,12 +209,13 @@ int config_parse_bool(const char *s, int *b);
 int config_parse_color(const char *s, enum config_color *c);
 int config_parse_restart(const char *s, enum config_restart *r);
 int config_parse_log_format(const char *s, enum config_log_format *f);
+int config_parse_tty(const char *s, enum config_tty *t);
 int config_parse_list(const char *s, char ***items, size_t *n);
 
 /* Returns "never", "on-failure" or "always". */
 const char *config_restart_name(enum config_restart r);
 
-/* Returns the index of a single-bit enum config_field value (0..15). */
+/* Returns the index of a single-bit enum config_field value (0..31). */
 unsigned config_field_index(unsigned field);
 
 #endif

@@ -25,6 +25,12 @@ struct dotenv_ops {
 	void (*assign)(void *ctx, const char *key, const char *value,
 	    unsigned line);
 	void *ctx;
+	/*
+	 * Receives one warning, "FNAME:LINE: what is odd" (a reference to a
+	 * name that is set nowhere, which expands to ""); may be NULL. The
+	 * text is only valid during the call.
+	 */
+	void (*warn)(void *ctx, const char *message);
 };
 
 /*

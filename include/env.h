@@ -14,6 +14,8 @@ struct env {
 	struct envmap files;     /* only what the env files set (for export) */
 	struct envmap real;      /* the inherited environment */
 	int override;            /* files win over the real environment */
+	char **warnings;         /* owned: "FILE:LINE: ..." lines for check */
+	size_t nwarnings;
 };
 
 /* Starts from the real environment environ (a NULL-terminated array). */
@@ -24,7 +26,9 @@ void env_init(struct env *, char *const *environ, int override);
  * it: later files win over earlier ones; the real environment wins unless
  * override. Expansions see the effective environment built so far. Returns
  * 0, or -1 with *cause allocated ("FNAME:LINE: ..." lines); on error the
- * environment is unchanged.
+ * environment is unchanged. Warnings (SPEC section 3: a reference to a
+ * name set nowhere, a key that is not a shell identifier) are added to
+ * warnings.
  */
 int env_add_file(struct env *, const char *fname, const char *buf,
     size_t len, char **cause);

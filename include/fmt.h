@@ -16,7 +16,8 @@ struct fmt_style {
 	int json;      /* JSON Lines instead of text */
 	int color;     /* ANSI colours on the text prefix */
 	int timestamp; /* text: "HH:MM:SS " before the name */
-	int prefix;    /* text: "NAME | " (and the time); 0 prints bare text */
+	int prefix;    /* text: "NAME | " (and the time); 0 prints bare text,
+	                  except for system lines, which keep "system | " */
 	size_t width;  /* text: names are padded to this many columns */
 };
 

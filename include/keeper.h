@@ -4,7 +4,7 @@
  *
  * `tfrun start` runs as two processes. The one the user started is the
  * keeper: a child subreaper that only forwards signals to its child, the
- * supervisor ("tfrun-sv"), and waits for it. Every process of the formation descends
+ * supervisor (KEEPER_SUPERVISOR_NAME), and waits for it. Every process of the formation descends
  * from the keeper, so when the supervisor dies for any reason, whatever it
  * leaves is re-parented to the keeper, which kills it all (every session
  * and descendant) and exits. When the keeper dies, the supervisor sees the
@@ -14,6 +14,13 @@
  */
 #ifndef TFRUN_KEEPER_H
 #define TFRUN_KEEPER_H
+
+/*
+ * The supervisor's process name: it must not match "tfrun", so that
+ * `pkill -9 tfrun` or `killall -9 tfrun` kills only the keeper and the
+ * supervisor lives long enough to stop the formation.
+ */
+#define KEEPER_SUPERVISOR_NAME "tf-supervisor"
 
 /*
  * Forks the supervisor. Returns 0 in the supervisor; in the keeper it

@@ -14,9 +14,16 @@
 #include "cli.h"
 #include "config.h"
 #include "env.h"
+#include "probe.h"
 #include "procfile.h"
 
 #define PLAN_DEFAULT_PORT 5000
+
+/* One dependency of a type (after = TYPE[:COND]). */
+struct plan_after {
+	size_t type;          /* index in plan->types */
+	enum probe_cond cond; /* started, ready (the default) or done */
+};
 
 /* One process type: a Procfile entry with its effective settings. */
 struct plan_type {
@@ -28,7 +35,20 @@ struct plan_type {
 	uint64_t timeout_ms;
 	enum config_restart restart;
 	int can_die;
+	int quiet;           /* -q: its output is not logged (system lines are) */
 	int color;           /* colour index for the log prefix */
+	enum config_tty tty; /* [process.TYPE] tty, else --tty (auto) */
+	long stdin_instance; /* the instance (1..count) the terminal's input
+	                        goes to (--stdin TYPE.N, or stdin = true: 1);
+	                        0 for none */
+	struct probe ready;  /* owned; PROBE_NONE: ready once started */
+	uint64_t ready_interval_ms; /* default 250 */
+	uint64_t ready_timeout_ms;  /* default 60000 */
+	struct plan_after *after;   /* owned: what it waits for */
+	size_t nafter;
+	int oneshot;         /* runs to completion once; exit 0 stops nothing */
+	size_t level;        /* start order: 0 without after, else one more
+	                        than the highest level it waits for */
 };
 
 struct plan {
@@ -37,6 +57,8 @@ struct plan {
 	char *procfile;      /* owned: the Procfile's path, as shown in messages */
 	char *config_file;   /* owned: tfrun.ini's path, or NULL when none */
 	char *socket;        /* owned: the control socket's path */
+	char *log_file;      /* owned: -D's log file, default .tfrun.log in
+	                        the root (resolved like socket) */
 	struct procfile pf;
 	struct env env;
 	long base_port;

@@ -3,15 +3,21 @@
  * own session, with stdout and stderr on one pipe read line by line.
  *
  * A proc is a reference-counted owner of its libuv handles (process, pipe,
- * timer): it frees itself in the last close callback, never earlier. It is
- * finished when the process has exited AND its pipe is drained (EOF, or a
- * short grace after exit when a descendant keeps the pipe open), in either
- * order; only then does done() run, once. The owner may forget a proc at
+ * timer): it frees itself in the last close callback, never earlier. Its
+ * run has ended when the leader has exited and the bytes that were in the
+ * pipe at that moment have been read (so its last lines are logged before
+ * its end); then done() runs, once. The rest of its process group may
+ * still write: the pipe is read until end of file, however long that
+ * takes, and the proc frees itself after. The owner may forget a proc at
  * any time with proc_detach; no callback reaches it afterwards.
+ *
+ * Its stdin is a pipe whose write end tfrun keeps open for the life of
+ * the proc and writes nothing to.
  */
 #ifndef TFRUN_PROC_H
 #define TFRUN_PROC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <uv.h>
@@ -55,5 +61,20 @@ int proc_owns_pid(int pid);
 
 /* The owner forgets p: no more callbacks; p frees itself when finished. */
 void proc_detach(struct proc *p);
+
+/* Resumes reading every paused proc (the output has drained). */
+void proc_resume_all(void);
+
+/* Returns how many procs still read their output (pipe not closed). */
+size_t proc_open_count(void);
+
+/* Sets a callback run each time a proc's output is closed. */
+void proc_on_idle(void (*fn)(void *ctx), void *ctx);
+
+/*
+ * Writes what each proc holds and closes every pipe still open: at the
+ * very end, when what is left of a group cannot be stopped.
+ */
+void proc_drain_all(void);
 
 #endif

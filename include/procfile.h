@@ -34,6 +34,12 @@ int procfile_parse(const char *fname, const char *buf, size_t len,
 /* Frees what pf owns and leaves it empty. */
 void procfile_free(struct procfile *pf);
 
+/*
+ * Tells whether the n bytes at s are a valid process type name,
+ * [A-Za-z0-9_-]{1,63}: the one definition every module uses.
+ */
+int procfile_valid_name(const char *s, size_t n);
+
 /* Returns the index of the entry named name, or -1. */
 int procfile_find(const struct procfile *pf, const char *name);
 

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "compat.h"
 #include "config.h"
+#include "procfile.h"
 #include "sig.h"
 #include "xmalloc.h"
 
@@ -23,6 +24,7 @@
     CLI_CMD(CLI_ENV) | CLI_CMD(CLI_EXPORT))
 #define CLI_CTL (CLI_CMD(CLI_PS) | CLI_CMD(CLI_SCALE) | \
     CLI_CMD(CLI_RESTART) | CLI_CMD(CLI_STOP) | CLI_CMD(CLI_SIGNAL) | \
+    CLI_CMD(CLI_LOGS) | CLI_CMD(CLI_WAIT) | CLI_CMD(CLI_ATTACH) | \
     CLI_CMD(CLI_QUIT))
 #define CLI_ALL (~0u)
 
@@ -37,7 +39,10 @@ enum cli_kind {
 	OPT_TIMEOUT,
 	OPT_COLOR,
 	OPT_LOG_FORMAT,
-	OPT_RESTART
+	OPT_RESTART,
+	OPT_TTY,
+	OPT_INSTANCE,
+	OPT_LINES	/* a count of lines, 0 or more */
 };
 
 /* What an option sets. */
@@ -49,7 +54,11 @@ enum cli_target {
 	TARGET_IMAGE,
 	TARGET_FORCE,
 	TARGET_HELP,
-	TARGET_VERSION
+	TARGET_VERSION,
+	TARGET_FOLLOW,
+	TARGET_LINES,
+	TARGET_WAIT,
+	TARGET_WITH
 };
 
 static const struct cli_option {
@@ -67,6 +76,8 @@ static const struct cli_option {
 	{ "env", 'e', OPT_LIST, TARGET_FLAGS, CONFIG_ENV, CLI_APP },
 	{ "env-override", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_ENV_OVERRIDE,
 	    CLI_APP },
+	{ "no-env-override", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_ENV_OVERRIDE,
+	    CLI_APP },
 	{ "formation", 'm', OPT_STRING, TARGET_FLAGS, CONFIG_FORMATION,
 	    CLI_APP },
 	{ "concurrency", 'c', OPT_STRING, TARGET_FLAGS, CONFIG_FORMATION,
@@ -76,6 +87,10 @@ static const struct cli_option {
 	    CLI_APP },
 	{ "timeout", 't', OPT_TIMEOUT, TARGET_FLAGS, CONFIG_TIMEOUT, CLI_APP },
 	{ "color", '\0', OPT_COLOR, TARGET_FLAGS, CONFIG_COLOR, CLI_APP },
+	{ "no-color", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_COLOR, CLI_APP },
+	{ "no-colour", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_COLOR, CLI_APP },
+	{ "timestamp", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_NO_TIMESTAMP,
+	    CLI_APP },
 	{ "no-timestamp", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_NO_TIMESTAMP,
 	    CLI_APP },
 	{ "no-prefix", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_NO_PREFIX,
@@ -85,10 +100,23 @@ static const struct cli_option {
 	{ "restart", '\0', OPT_RESTART, TARGET_FLAGS, CONFIG_RESTART,
 	    CLI_APP },
 	{ "can-die", '\0', OPT_TYPES, TARGET_FLAGS, CONFIG_CAN_DIE, CLI_APP },
+	{ "quiet", 'q', OPT_TYPES, TARGET_FLAGS, CONFIG_QUIET, CLI_APP },
 	{ "config", '\0', OPT_STRING, TARGET_FLAGS, CONFIG_CONFIG, CLI_APP },
 	{ "socket", '\0', OPT_STRING, TARGET_FLAGS, CONFIG_SOCKET,
 	    CLI_APP | CLI_CTL },
+	{ "isolate", '\0', OPT_FLAG, TARGET_FLAGS, CONFIG_ISOLATE,
+	    CLI_APP },
+	{ "tty", '\0', OPT_TTY, TARGET_FLAGS, CONFIG_TTY, CLI_APP },
+	{ "stdin", '\0', OPT_INSTANCE, TARGET_FLAGS, CONFIG_STDIN, CLI_APP },
+	{ "daemon", 'D', OPT_FLAG, TARGET_FLAGS, CONFIG_DAEMON,
+	    CLI_CMD(CLI_START) },
+	{ "log-file", '\0', OPT_STRING, TARGET_FLAGS, CONFIG_LOG_FILE,
+	    CLI_APP },
 	{ "json", '\0', OPT_FLAG, TARGET_JSON, 0, CLI_CMD(CLI_PS) },
+	{ "lines", 'n', OPT_LINES, TARGET_LINES, 0, CLI_CMD(CLI_LOGS) },
+	{ "follow", 'f', OPT_FLAG, TARGET_FOLLOW, 0, CLI_CMD(CLI_LOGS) },
+	{ "timeout", '\0', OPT_TIMEOUT, TARGET_WAIT, 0, CLI_CMD(CLI_WAIT) },
+	{ "with", '\0', OPT_TYPES, TARGET_WITH, 0, CLI_CMD(CLI_RUN) },
 	{ "app", '\0', OPT_STRING, TARGET_APP, 0, CLI_CMD(CLI_EXPORT) },
 	{ "user", '\0', OPT_STRING, TARGET_USER, 0, CLI_CMD(CLI_EXPORT) },
 	{ "image", '\0', OPT_STRING, TARGET_IMAGE, 0, CLI_CMD(CLI_EXPORT) },
@@ -109,6 +137,9 @@ static const char *const cli_command_names[] = {
 	[CLI_RESTART] = "restart",
 	[CLI_STOP] = "stop",
 	[CLI_SIGNAL] = "signal",
+	[CLI_LOGS] = "logs",
+	[CLI_WAIT] = "wait",
+	[CLI_ATTACH] = "attach",
 	[CLI_QUIT] = "quit",
 	[CLI_HELP] = "help",
 	[CLI_VERSION] = "version"
@@ -160,8 +191,13 @@ cli_command_name(enum cli_command command)
 void
 cli_free(struct cli *cli)
 {
+	size_t i;
+
 	config_free(&cli->flags);
 	free(cli->args);
+	for (i = 0; i < cli->nwith; i++)
+		free(cli->with[i]);
+	free(cli->with);
 	memset(cli, 0, sizeof *cli);
 	config_init(&cli->flags);
 }
@@ -199,15 +235,20 @@ cli_error(char **cause, const char *fmt, ...)
 static int
 cli_valid_type(const char *s)
 {
-	size_t n;
+	return procfile_valid_name(s, strlen(s));
+}
 
-	for (n = 0; s[n] != '\0'; n++) {
-		if (!((s[n] >= 'a' && s[n] <= 'z') ||
-		    (s[n] >= 'A' && s[n] <= 'Z') ||
-		    (s[n] >= '0' && s[n] <= '9') || s[n] == '_' || s[n] == '-'))
-			return 0;
-	}
-	return n >= 1 && n <= 63;
+/* Tells whether s names an instance or a type: TYPE or TYPE.N (N >= 1). */
+static int
+cli_valid_instance(const char *s)
+{
+	const char *dot = strrchr(s, '.');
+
+	if (dot == NULL)
+		return cli_valid_type(s);
+	return procfile_valid_name(s, (size_t)(dot - s)) && dot[1] >= '1' &&
+	    dot[1] <= '9' && strspn(dot + 1, "0123456789") == strlen(dot + 1) &&
+	    strlen(dot + 1) <= 5;
 }
 
 /*
@@ -282,6 +323,9 @@ cli_set_string(struct cli *cli, const struct cli_option *o, char *value)
 	case CONFIG_CONFIG:
 		dst = &c->config;
 		break;
+	case CONFIG_LOG_FILE:
+		dst = &c->log_file;
+		break;
 	default:
 		dst = &c->socket;
 		break;
@@ -316,13 +360,23 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 		case TARGET_VERSION:
 			st->version = 1;
 			return 0;
+		case TARGET_FOLLOW:
+			cli->follow = 1;
+			return 0;
 		default:
 			break;
 		}
+		/* foreman's --timestamp and honcho's --no-colour are spellings. */
 		if (o->field == CONFIG_ENV_OVERRIDE)
-			c->env_override = 1;
+			c->env_override = strncmp(o->name, "no-", 3) != 0;
 		else if (o->field == CONFIG_NO_TIMESTAMP)
-			c->no_timestamp = 1;
+			c->no_timestamp = strcmp(o->name, "timestamp") != 0;
+		else if (o->field == CONFIG_COLOR)
+			c->color = CONFIG_COLOR_NEVER;
+		else if (o->field == CONFIG_ISOLATE)
+			c->isolate = 1;
+		else if (o->field == CONFIG_DAEMON)
+			c->daemon = 1;
 		else
 			c->no_prefix = 1;
 		break;
@@ -338,8 +392,12 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 			return -1;
 		break;
 	case OPT_TYPES:
-		if (cli_set_list(o, value, &c->can_die, &c->ncan_die,
-		    cause) != 0)
+		if (o->target == TARGET_WITH)
+			return cli_set_list(o, value, &cli->with, &cli->nwith,
+			    cause);
+		if (cli_set_list(o, value, o->field == CONFIG_QUIET ?
+		    &c->quiet : &c->can_die, o->field == CONFIG_QUIET ?
+		    &c->nquiet : &c->ncan_die, cause) != 0)
 			return -1;
 		break;
 	case OPT_PORT:
@@ -351,7 +409,8 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 		what = "is not a port step (1-65535)";
 		break;
 	case OPT_TIMEOUT:
-		ok = config_parse_timeout(value, &c->timeout_ms) == 0;
+		ok = config_parse_timeout(value, o->target == TARGET_WAIT ?
+		    &cli->wait_timeout_ms : &c->timeout_ms) == 0;
 		if (config_timeout_syntax(value))
 			what = "is more than 86400 seconds";
 		else
@@ -369,6 +428,25 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 		ok = config_parse_restart(value, &c->restart) == 0;
 		what = "must be never, on-failure or always";
 		break;
+	case OPT_TTY:
+		ok = config_parse_tty(value, &c->tty) == 0;
+		what = "must be auto, always or never";
+		break;
+	case OPT_INSTANCE:
+		if ((ok = cli_valid_instance(value))) {
+			free(c->stdin_name);
+			c->stdin_name = xstrdup(value);
+		}
+		what = "is not an instance name (TYPE or TYPE.N)";
+		break;
+	case OPT_LINES:
+		ok = value[0] != '\0' &&
+		    strspn(value, "0123456789") == strlen(value) &&
+		    strlen(value) <= 9;
+		if (ok)
+			cli->lines = strtol(value, NULL, 10);
+		what = "is not a number of lines";
+		break;
 	}
 	if (!ok) {
 		pv = cli_printable(value);
@@ -376,6 +454,8 @@ cli_set(struct cli_state *st, const struct cli_option *o, char *value,
 		free(pv);
 		return r;
 	}
+	if (o->target != TARGET_FLAGS)
+		return 0;
 	xasprintf(&origin, "--%s", o->name);
 	free(c->origin[config_field_index(o->field)]);
 	c->origin[config_field_index(o->field)] = origin;
@@ -444,31 +524,29 @@ cli_operand(struct cli_state *st, char *arg, char **cause)
 	return 0;
 }
 
-/* Returns the option with the long name name (len bytes), or NULL. */
+/*
+ * Returns the option named by long name (len bytes) or by letter, or NULL.
+ * A name may mean two things (-f is --procfile but logs -f follows,
+ * --timeout is a grace but wait --timeout a limit): the command's own
+ * meaning wins, once the command is known.
+ */
 static const struct cli_option *
-cli_find_long(const char *name, size_t len)
+cli_find(const char *name, size_t len, char letter, enum cli_command command)
 {
+	const struct cli_option *o, *found = NULL;
 	size_t i;
 
 	for (i = 0; i < nitems(cli_options); i++) {
-		if (strlen(cli_options[i].name) == len &&
-		    strncmp(cli_options[i].name, name, len) == 0)
-			return &cli_options[i];
+		o = &cli_options[i];
+		if (name != NULL ? (strlen(o->name) != len ||
+		    strncmp(o->name, name, len) != 0) : o->letter != letter)
+			continue;
+		if (found == NULL || (command != CLI_NONE &&
+		    (o->commands & CLI_CMD(command)) &&
+		    !(found->commands & CLI_CMD(command))))
+			found = o;
 	}
-	return NULL;
-}
-
-/* Returns the option with the short name letter, or NULL. */
-static const struct cli_option *
-cli_find_short(char letter)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(cli_options); i++) {
-		if (cli_options[i].letter == letter)
-			return &cli_options[i];
-	}
-	return NULL;
+	return found;
 }
 
 /* Handles "--name", "--name=VALUE" or "--name VALUE" at argv[*i]. */
@@ -483,7 +561,7 @@ cli_long(struct cli_state *st, int argc, char **argv, int *i, char **cause)
 	name = argv[*i] + 2;
 	eq = strchr(name, '=');
 	len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-	if ((o = cli_find_long(name, len)) == NULL) {
+	if ((o = cli_find(name, len, '\0', st->cli->command)) == NULL) {
 		pv = cli_printable(name);
 		pv[len] = '\0';
 		r = cli_error(cause, "unknown option --%s", pv);
@@ -496,6 +574,17 @@ cli_long(struct cli_state *st, int argc, char **argv, int *i, char **cause)
 			    o->name);
 	} else if (eq != NULL)
 		value = eq + 1;
+	else if (o->kind == OPT_COLOR) {
+		/*
+		 * A bare --color is foreman's "always"; WHEN is taken from
+		 * the next word only when it is one.
+		 */
+		value = "always";
+		if (*i + 1 < argc && (strcmp(argv[*i + 1], "auto") == 0 ||
+		    strcmp(argv[*i + 1], "always") == 0 ||
+		    strcmp(argv[*i + 1], "never") == 0))
+			value = argv[++*i];
+	}
 	else if (*i + 1 < argc)
 		value = argv[++*i];
 	else
@@ -528,7 +617,7 @@ cli_short(struct cli_state *st, int argc, char **argv, int *i, char **cause)
 	size_t j;
 
 	for (j = 1; arg[j] != '\0'; j++) {
-		if ((o = cli_find_short(arg[j])) == NULL)
+		if ((o = cli_find(NULL, 0, arg[j], st->cli->command)) == NULL)
 			return cli_unknown_short(arg, j, cause);
 		cli_check_option(st, o, arg[j]);
 		if (o->kind == OPT_FLAG) {
@@ -595,6 +684,7 @@ cli_check_operands(const struct cli *cli, char **cause)
 		break;
 	case CLI_CHECK:
 	case CLI_PS:
+	case CLI_WAIT:
 	case CLI_QUIT:
 	case CLI_VERSION:
 		max = 0;
@@ -634,8 +724,18 @@ cli_check_operands(const struct cli *cli, char **cause)
 		}
 		break;
 	case CLI_STOP:
-		if (cli->nargs == 0)
+	case CLI_RESTART:
+	case CLI_LOGS:
+	case CLI_ATTACH:
+		if (cli->nargs == 0 && cli->command == CLI_STOP)
 			return cli_error(cause, "stop: expected NAME or TYPE");
+		if (cli->nargs != 1 && cli->command == CLI_ATTACH)
+			return cli_error(cause, "attach: expected one NAME");
+		for (i = 0; i < cli->nargs; i++) {
+			if (!cli_valid_instance(cli->args[i]))
+				return cli_bad_operand(cause, name,
+				    cli->args[i], "is not NAME (TYPE.N) or TYPE");
+		}
 		break;
 	case CLI_SIGNAL:
 		if (cli->nargs < 2)
@@ -644,6 +744,11 @@ cli_check_operands(const struct cli *cli, char **cause)
 		if (sig_parse(cli->args[0], &sig) != 0)
 			return cli_bad_operand(cause, name, cli->args[0],
 			    "is not a signal");
+		for (i = 1; i < cli->nargs; i++) {
+			if (!cli_valid_instance(cli->args[i]))
+				return cli_bad_operand(cause, name,
+				    cli->args[i], "is not NAME (TYPE.N) or TYPE");
+		}
 		break;
 	case CLI_HELP:
 		max = 1;
@@ -677,6 +782,8 @@ cli_parse(int argc, char **argv, struct cli *cli, char **cause)
 
 	memset(cli, 0, sizeof *cli);
 	config_init(&cli->flags);
+	cli->lines = CLI_LOGS_LINES;
+	cli->wait_timeout_ms = CLI_WAIT_FOREVER;
 	memset(&st, 0, sizeof st);
 	st.cli = cli;
 	for (i = 1; i < argc && r == 0; i++) {
@@ -718,25 +825,43 @@ cli_parse(int argc, char **argv, struct cli *cli, char **cause)
  * agree with SPEC and the man page: every option, one line each, with its
  * default.
  */
-#define CLI_HELP_APP_OPTIONS \
+/* Options every command that loads the app uses. */
+#define CLI_HELP_FILES \
 	"  -f, --procfile FILE        the Procfile (default: Procfile in the root)\n" \
 	"  -d, --root DIR             app root (default: the Procfile's directory)\n" \
 	"  -e, --env FILE[,FILE]      env files, later win; repeatable (default: .env)\n" \
-	"      --env-override         env files beat the real environment (default: off)\n" \
+	"      --env-override         env files beat the real environment (default)\n" \
+	"      --no-env-override      the real environment beats env files\n" \
+	"      --config FILE          tfrun's INI file (default: tfrun.ini in root)\n"
+#define CLI_HELP_PORT \
+	"  -p, --port N               base port (default: env's PORT, else 5000)\n"
+#define CLI_HELP_PORT_STEP \
+	"      --port-step N          port distance between types (default: 100)\n"
+#define CLI_HELP_FORMATION \
 	"  -m, --formation SPEC       all=N,TYPE=N,... (default: all=1)\n" \
-	"  -c, --concurrency SPEC     the same as --formation\n" \
-	"  -p, --port N               base port (default: env's PORT, else 5000)\n" \
-	"      --port-step N          port distance between types (default: 100)\n" \
+	"  -c, --concurrency SPEC     the same as --formation\n"
+#define CLI_HELP_TYPES \
+	"      --can-die TYPE[,TYPE]  may exit alone; repeatable (default: none)\n" \
+	"  -q, --quiet TYPE[,TYPE]    do not log their output (default: none)\n"
+#define CLI_HELP_HELP \
+	"  -h, --help                 show this help\n"
+#define CLI_HELP_APP_OPTIONS \
+	CLI_HELP_FILES CLI_HELP_FORMATION CLI_HELP_PORT CLI_HELP_PORT_STEP \
 	"  -t, --timeout SECONDS      grace before SIGKILL, decimals ok (default: 5)\n" \
-	"      --color WHEN           auto, always or never (default: auto)\n" \
-	"      --no-timestamp         no time in the log prefix (default: shown)\n" \
+	"      --color [WHEN]         auto, always, never; bare: always (default: auto)\n" \
+	"      --no-color             the same as --color never (also --no-colour)\n" \
+	"      --timestamp            the time in the log prefix (default)\n" \
+	"      --no-timestamp         no time in the log prefix\n" \
 	"      --no-prefix            bare output lines, no prefix (default: prefixed)\n" \
 	"      --log-format FMT       text or json (default: text)\n" \
 	"      --restart POLICY       never, on-failure or always (default: never)\n" \
-	"      --can-die TYPE[,TYPE]  may exit alone; repeatable (default: none)\n" \
-	"      --config FILE          tfrun's INI file (default: tfrun.ini in root)\n" \
+	CLI_HELP_TYPES \
+	"      --tty WHEN             ptys: auto, always or never (default: auto)\n" \
+	"      --stdin NAME           the instance the terminal's input goes to\n" \
+	"      --isolate              run in a PID namespace (default: off)\n" \
+	"      --log-file FILE        the log with -D (default: .tfrun.log in root)\n" \
 	"      --socket PATH          control socket (default: .tfrun.sock in root)\n" \
-	"  -h, --help                 show this help\n"
+	CLI_HELP_HELP
 
 #define CLI_HELP_CTL_OPTIONS \
 	"      --socket PATH          control socket (default: .tfrun.sock in root)\n" \
@@ -761,6 +886,9 @@ static const char cli_help_general[] =
 	"  restart [NAME | TYPE]...   restart instances (all if none is named)\n"
 	"  stop NAME | TYPE...        stop instances without restarting them\n"
 	"  signal SIGNAL NAME | TYPE...  send a signal to instances\n"
+	"  logs [NAME | TYPE]...      print (or follow) instances' last lines\n"
+	"  wait                       wait until every instance is ready\n"
+	"  attach NAME                connect the terminal to an instance\n"
 	"  quit                       stop a running tfrun start gracefully\n"
 	"  help [COMMAND]             show this help, or a command's\n"
 	"  version                    print tfrun's version\n"
@@ -780,6 +908,7 @@ static const char cli_help_start[] =
 	"SIGINT, SIGTERM or SIGHUP, 'tfrun quit', or an instance's exit.\n"
 	"\n"
 	"Options:\n"
+	"  -D, --daemon               detach once started; log to --log-file\n"
 	CLI_HELP_APP_OPTIONS;
 
 static const char cli_help_run[] =
@@ -791,7 +920,8 @@ static const char cli_help_run[] =
 	"several run as given. Options end at COMMAND.\n"
 	"\n"
 	"Options:\n"
-	CLI_HELP_APP_OPTIONS;
+	"      --with TYPE[,TYPE]     start these types first, wait until ready\n"
+	CLI_HELP_FILES CLI_HELP_PORT CLI_HELP_HELP;
 
 static const char cli_help_check[] =
 	"usage: tfrun check [OPTIONS]\n"
@@ -800,7 +930,8 @@ static const char cli_help_check[] =
 	"0 if all is valid, 1 if not.\n"
 	"\n"
 	"Options:\n"
-	CLI_HELP_APP_OPTIONS;
+	CLI_HELP_FILES CLI_HELP_FORMATION CLI_HELP_PORT CLI_HELP_PORT_STEP
+	CLI_HELP_TYPES CLI_HELP_HELP;
 
 static const char cli_help_env[] =
 	"usage: tfrun env [OPTIONS] [NAME]\n"
@@ -809,7 +940,7 @@ static const char cli_help_env[] =
 	"instance NAME (web.2, with its PORT and PS), or for 'tfrun run'.\n"
 	"\n"
 	"Options:\n"
-	CLI_HELP_APP_OPTIONS;
+	CLI_HELP_FILES CLI_HELP_PORT CLI_HELP_PORT_STEP CLI_HELP_HELP;
 
 static const char cli_help_export[] =
 	"usage: tfrun export FORMAT DIR [OPTIONS]\n"
@@ -874,6 +1005,36 @@ static const char cli_help_signal[] =
 	"Options:\n"
 	CLI_HELP_CTL_OPTIONS;
 
+static const char cli_help_logs[] =
+	"usage: tfrun logs [OPTIONS] [NAME | TYPE]...\n"
+	"\n"
+	"Print the last lines of instances (all if none is named) of a running\n"
+	"'tfrun start', in its log format.\n"
+	"\n"
+	"Options:\n"
+	"  -n, --lines N              how many lines (default: 100)\n"
+	"  -f, --follow               go on until ^C or until tfrun exits\n"
+	CLI_HELP_CTL_OPTIONS;
+
+static const char cli_help_wait[] =
+	"usage: tfrun wait [OPTIONS]\n"
+	"\n"
+	"Return 0 once every instance of a running 'tfrun start' is ready; 1,\n"
+	"naming those that are not, when the timeout passes or tfrun exits.\n"
+	"\n"
+	"Options:\n"
+	"      --timeout SECONDS      how long to wait (default: no limit)\n"
+	CLI_HELP_CTL_OPTIONS;
+
+static const char cli_help_attach[] =
+	"usage: tfrun attach [OPTIONS] NAME\n"
+	"\n"
+	"Connect the terminal to instance NAME of a running 'tfrun start': its\n"
+	"output, and keystrokes to it. ^P ^Q detaches.\n"
+	"\n"
+	"Options:\n"
+	CLI_HELP_CTL_OPTIONS;
+
 static const char cli_help_quit[] =
 	"usage: tfrun quit [OPTIONS]\n"
 	"\n"
@@ -912,6 +1073,12 @@ cli_help_text(enum cli_command command)
 		return cli_help_stop;
 	case CLI_SIGNAL:
 		return cli_help_signal;
+	case CLI_LOGS:
+		return cli_help_logs;
+	case CLI_WAIT:
+		return cli_help_wait;
+	case CLI_ATTACH:
+		return cli_help_attach;
 	case CLI_QUIT:
 		return cli_help_quit;
 	case CLI_VERSION:

@@ -6,6 +6,38 @@
 
 #include "cmd.h"
 
+/*
+ * When tfrun.ini orders the start (after =), prints the order: the types
+ * that start together joined by ", ", each group after the one before.
+ */
+static void
+cmd_check_order(const struct plan *p)
+{
+	size_t i, level, max = 0, shown = 0;
+	int ordered = 0, first;
+
+	for (i = 0; i < p->ntypes; i++) {
+		ordered |= p->types[i].nafter > 0;
+		if (p->types[i].level > max)
+			max = p->types[i].level;
+	}
+	if (!ordered)
+		return;
+	printf("start order:");
+	for (level = 0; level <= max; level++) {
+		first = 1;
+		for (i = 0; i < p->ntypes; i++) {
+			if (p->types[i].level != level || p->types[i].count == 0)
+				continue;
+			printf("%s %s", first ? (shown > 0 ? " ->" : "") : ",",
+			    p->types[i].name);
+			first = 0;
+			shown++;
+		}
+	}
+	printf("\n");
+}
+
 /* Prints the valid types, the instances the formation would start, and warnings. */
 int
 cmd_check(const struct plan *p)
@@ -30,6 +62,7 @@ cmd_check(const struct plan *p)
 	if (started == 0)
 		printf(" nothing (every count is 0)");
 	printf("\n");
+	cmd_check_order(p);
 	for (i = 0; i < p->nwarnings; i++)
 		fprintf(stderr, "tfrun: warning: %s\n", p->warnings[i]);
 	return 0;

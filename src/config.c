@@ -22,10 +22,11 @@
 #include "buf.h"
 #include "compat.h"
 #include "config.h"
+#include "procfile.h"
 #include "sig.h"
 #include "xmalloc.h"
 
-#define CONFIG_NFIELDS 16
+#define CONFIG_NFIELDS 32
 #define CONFIG_TIMEOUT_MAX_S 86400
 #define CONFIG_TIMEOUT_DEFAULT_MS 5000
 #define CONFIG_TYPE_MAX 63
@@ -42,7 +43,12 @@ enum config_kind {
 	KIND_COLOR,
 	KIND_LOG_FORMAT,
 	KIND_RESTART,
-	KIND_SIGNAL
+	KIND_SIGNAL,
+	KIND_TTY,
+	KIND_INSTANCE,	/* TYPE or TYPE.N */
+	KIND_INTERVAL,	/* seconds, more than 0 */
+	KIND_PROBE,
+	KIND_AFTER
 };
 
 /* The global settings: their [tfrun] key and their TFRUN_* variable. */
@@ -71,7 +77,12 @@ static const struct config_key {
 	{ "restart", "TFRUN_RESTART", CONFIG_RESTART, KIND_RESTART },
 	{ "can_die", "TFRUN_CAN_DIE", CONFIG_CAN_DIE, KIND_TYPES },
 	{ NULL, "TFRUN_CONFIG", CONFIG_CONFIG, KIND_STRING },
-	{ "socket", "TFRUN_SOCKET", CONFIG_SOCKET, KIND_STRING }
+	{ "socket", "TFRUN_SOCKET", CONFIG_SOCKET, KIND_STRING },
+	{ "quiet", "TFRUN_QUIET", CONFIG_QUIET, KIND_TYPES },
+	{ "isolate", "TFRUN_ISOLATE", CONFIG_ISOLATE, KIND_BOOL },
+	{ "tty", "TFRUN_TTY", CONFIG_TTY, KIND_TTY },
+	{ NULL, "TFRUN_STDIN", CONFIG_STDIN, KIND_INSTANCE },
+	{ "log_file", "TFRUN_LOG_FILE", CONFIG_LOG_FILE, KIND_STRING }
 };
 
 /* The keys of a [process.TYPE] section. */
@@ -83,7 +94,14 @@ static const struct config_type_key {
 	{ "stop_signal", CONFIG_TYPE_STOP_SIGNAL, KIND_SIGNAL },
 	{ "timeout", CONFIG_TYPE_TIMEOUT, KIND_TIMEOUT },
 	{ "restart", CONFIG_TYPE_RESTART, KIND_RESTART },
-	{ "can_die", CONFIG_TYPE_CAN_DIE, KIND_BOOL }
+	{ "can_die", CONFIG_TYPE_CAN_DIE, KIND_BOOL },
+	{ "tty", CONFIG_TYPE_TTY, KIND_TTY },
+	{ "stdin", CONFIG_TYPE_STDIN, KIND_BOOL },
+	{ "ready", CONFIG_TYPE_READY, KIND_PROBE },
+	{ "ready_interval", CONFIG_TYPE_READY_INTERVAL, KIND_INTERVAL },
+	{ "ready_timeout", CONFIG_TYPE_READY_TIMEOUT, KIND_TIMEOUT },
+	{ "after", CONFIG_TYPE_AFTER, KIND_AFTER },
+	{ "oneshot", CONFIG_TYPE_ONESHOT, KIND_BOOL }
 };
 
 /* How inih will treat a line, as our reader predicts it. */
@@ -210,8 +228,14 @@ config_free(struct config *c)
 	config_free_list(c->can_die, c->ncan_die);
 	free(c->config);
 	free(c->socket);
-	for (i = 0; i < c->ntypes; i++)
+	config_free_list(c->quiet, c->nquiet);
+	free(c->stdin_name);
+	free(c->log_file);
+	for (i = 0; i < c->ntypes; i++) {
 		free(c->types[i].name);
+		probe_free(&c->types[i].ready);
+		probe_after_free(c->types[i].after, c->types[i].nafter);
+	}
 	free(c->types);
 	config_init(c);
 }
@@ -235,12 +259,13 @@ config_defaults(struct config *c)
 	static const unsigned fields[] = {
 		CONFIG_ENV_OVERRIDE, CONFIG_PORT_STEP, CONFIG_TIMEOUT,
 		CONFIG_COLOR, CONFIG_NO_TIMESTAMP, CONFIG_NO_PREFIX,
-		CONFIG_LOG_FORMAT, CONFIG_RESTART, CONFIG_CAN_DIE
+		CONFIG_LOG_FORMAT, CONFIG_RESTART, CONFIG_CAN_DIE,
+		CONFIG_ISOLATE, CONFIG_TTY, CONFIG_DAEMON
 	};
 	size_t i;
 
 	config_init(c);
-	c->env_override = 0;
+	c->env_override = 1;
 	c->port_step = 100;
 	c->timeout_ms = CONFIG_TIMEOUT_DEFAULT_MS;
 	c->color = CONFIG_COLOR_AUTO;
@@ -372,6 +397,32 @@ config_parse_restart(const char *s, enum config_restart *r)
 	else
 		return -1;
 	return 0;
+}
+
+/* Parses auto, always or never. */
+int
+config_parse_tty(const char *s, enum config_tty *t)
+{
+	enum config_color c;
+
+	if (config_parse_color(s, &c) != 0)
+		return -1;
+	*t = c == CONFIG_COLOR_AUTO ? CONFIG_TTY_AUTO :
+	    c == CONFIG_COLOR_ALWAYS ? CONFIG_TTY_ALWAYS : CONFIG_TTY_NEVER;
+	return 0;
+}
+
+/* Tells whether s is TYPE or TYPE.N (N from 1, no leading zero). */
+static int
+config_valid_instance(const char *s)
+{
+	const char *dot = strrchr(s, '.');
+
+	if (dot == NULL)
+		return procfile_valid_name(s, strlen(s));
+	return procfile_valid_name(s, (size_t)(dot - s)) && dot[1] >= '1' &&
+	    dot[1] <= '9' && strspn(dot + 1, "0123456789") == strlen(dot + 1) &&
+	    strlen(dot + 1) <= 5;
 }
 
 /* Parses text or json. */
@@ -542,6 +593,22 @@ config_problem(enum config_kind kind, const char *s)
 	case KIND_SIGNAL:
 		what = "is not a signal";
 		break;
+	case KIND_TTY:
+		what = "must be auto, always or never";
+		break;
+	case KIND_INSTANCE:
+		what = "is not an instance name (TYPE or TYPE.N)";
+		break;
+	case KIND_INTERVAL:
+		if (config_timeout_syntax(s))
+			what = "is not from 0.001 to 86400 seconds";
+		else
+			what = "is not a number of seconds";
+		break;
+	case KIND_PROBE:
+	case KIND_AFTER:
+		/* Their parsers say what is wrong themselves. */
+		break;
 	}
 	xasprintf(&why, "'%s' %s", v, what);
 	free(v);
@@ -569,6 +636,8 @@ config_string_of(struct config *c, unsigned field)
 		return &c->formation;
 	case CONFIG_CONFIG:
 		return &c->config;
+	case CONFIG_LOG_FILE:
+		return &c->log_file;
 	}
 	return &c->socket;
 }
@@ -605,8 +674,10 @@ config_set_key(struct config *c, const struct config_key *k,
 			}
 		}
 		ok = 1;
-		list = k->field == CONFIG_ENV ? &c->env : &c->can_die;
-		nlist = k->field == CONFIG_ENV ? &c->nenv : &c->ncan_die;
+		list = k->field == CONFIG_ENV ? &c->env :
+		    k->field == CONFIG_QUIET ? &c->quiet : &c->can_die;
+		nlist = k->field == CONFIG_ENV ? &c->nenv :
+		    k->field == CONFIG_QUIET ? &c->nquiet : &c->ncan_die;
 		if (!append) {
 			config_free_list(*list, *nlist);
 			*list = NULL;
@@ -619,8 +690,19 @@ config_set_key(struct config *c, const struct config_key *k,
 			ok = config_parse_bool(value, &c->env_override) == 0;
 		else if (k->field == CONFIG_NO_TIMESTAMP)
 			ok = config_parse_bool(value, &c->no_timestamp) == 0;
+		else if (k->field == CONFIG_ISOLATE)
+			ok = config_parse_bool(value, &c->isolate) == 0;
 		else
 			ok = config_parse_bool(value, &c->no_prefix) == 0;
+		break;
+	case KIND_TTY:
+		ok = config_parse_tty(value, &c->tty) == 0;
+		break;
+	case KIND_INSTANCE:
+		if ((ok = config_valid_instance(value))) {
+			free(c->stdin_name);
+			c->stdin_name = xstrdup(value);
+		}
 		break;
 	case KIND_PORT:
 		ok = config_parse_port(value, &c->port) == 0;
@@ -640,7 +722,7 @@ config_set_key(struct config *c, const struct config_key *k,
 	case KIND_RESTART:
 		ok = config_parse_restart(value, &c->restart) == 0;
 		break;
-	case KIND_SIGNAL:
+	default:
 		break;
 	}
 	if (!ok)
@@ -669,22 +751,60 @@ config_type_add(struct config *c, const char *type, unsigned line)
 /* Parses value as the [process.TYPE] key k into t; -1 with *why if bad. */
 static int
 config_set_type_key(struct config_type *t, const struct config_type_key *k,
-    const char *value, char **why)
+    const char *value, unsigned line, char **why)
 {
+	struct probe_after *after;
+	struct probe probe;
+	uint64_t ms;
+	size_t n;
 	int ok = 0;
 
-	switch (k->kind) {
-	case KIND_SIGNAL:
+	switch (k->field) {
+	case CONFIG_TYPE_STOP_SIGNAL:
 		ok = sig_parse(value, &t->stop_signal) == 0;
 		break;
-	case KIND_TIMEOUT:
+	case CONFIG_TYPE_TIMEOUT:
 		ok = config_parse_timeout(value, &t->timeout_ms) == 0;
 		break;
-	case KIND_RESTART:
+	case CONFIG_TYPE_RESTART:
 		ok = config_parse_restart(value, &t->restart) == 0;
 		break;
-	default:
+	case CONFIG_TYPE_CAN_DIE:
 		ok = config_parse_bool(value, &t->can_die) == 0;
+		break;
+	case CONFIG_TYPE_TTY:
+		ok = config_parse_tty(value, &t->tty) == 0;
+		break;
+	case CONFIG_TYPE_STDIN:
+		if ((ok = config_parse_bool(value, &t->stdin_wanted) == 0))
+			t->stdin_line = line;
+		break;
+	case CONFIG_TYPE_ONESHOT:
+		ok = config_parse_bool(value, &t->oneshot) == 0;
+		break;
+	case CONFIG_TYPE_READY_INTERVAL:
+		ok = config_parse_timeout(value, &ms) == 0 && ms > 0;
+		if (ok)
+			t->ready_interval_ms = ms;
+		break;
+	case CONFIG_TYPE_READY_TIMEOUT:
+		ok = config_parse_timeout(value, &t->ready_timeout_ms) == 0;
+		break;
+	case CONFIG_TYPE_READY:
+		if (probe_parse(value, &probe, why) != 0)
+			return -1;
+		probe_free(&t->ready);
+		t->ready = probe;
+		ok = 1;
+		break;
+	case CONFIG_TYPE_AFTER:
+		if (probe_after_parse(value, &after, &n, why) != 0)
+			return -1;
+		probe_after_free(t->after, t->nafter);
+		t->after = after;
+		t->nafter = n;
+		t->after_line = line;
+		ok = 1;
 		break;
 	}
 	if (!ok)
@@ -1011,7 +1131,8 @@ config_ini_pair(struct config_ini *ci, const char *name, const char *v)
 		    "unknown key '%s' in [process.%s]", ci->keyname, t->name);
 		return;
 	}
-	if (config_set_type_key(t, &config_type_keys[i], v, &why) != 0) {
+	if (config_set_type_key(t, &config_type_keys[i], v, ci->lineno,
+	    &why) != 0) {
 		config_ini_error(ci, ci->lineno, "%s: %s", ci->keyname, why);
 		free(why);
 	} else
@@ -1204,6 +1325,26 @@ config_apply(struct config *dst, const struct config *src)
 		case CONFIG_SOCKET:
 			config_copy_string(&dst->socket, src->socket);
 			break;
+		case CONFIG_QUIET:
+			config_free_list(dst->quiet, dst->nquiet);
+			dst->quiet = config_copy_list(src->quiet, src->nquiet);
+			dst->nquiet = src->nquiet;
+			break;
+		case CONFIG_ISOLATE:
+			dst->isolate = src->isolate;
+			break;
+		case CONFIG_TTY:
+			dst->tty = src->tty;
+			break;
+		case CONFIG_STDIN:
+			config_copy_string(&dst->stdin_name, src->stdin_name);
+			break;
+		case CONFIG_DAEMON:
+			dst->daemon = src->daemon;
+			break;
+		case CONFIG_LOG_FILE:
+			config_copy_string(&dst->log_file, src->log_file);
+			break;
 		}
 	}
 	for (i = 0; i < src->ntypes; i++) {
@@ -1219,6 +1360,33 @@ config_apply(struct config *dst, const struct config *src)
 			t->restart = s->restart;
 		if (s->set & CONFIG_TYPE_CAN_DIE)
 			t->can_die = s->can_die;
+		if (s->set & CONFIG_TYPE_TTY)
+			t->tty = s->tty;
+		if (s->set & CONFIG_TYPE_STDIN) {
+			t->stdin_wanted = s->stdin_wanted;
+			t->stdin_line = s->stdin_line;
+		}
+		if (s->set & CONFIG_TYPE_ONESHOT)
+			t->oneshot = s->oneshot;
+		if (s->set & CONFIG_TYPE_READY_INTERVAL)
+			t->ready_interval_ms = s->ready_interval_ms;
+		if (s->set & CONFIG_TYPE_READY_TIMEOUT)
+			t->ready_timeout_ms = s->ready_timeout_ms;
+		if (s->set & CONFIG_TYPE_READY) {
+			probe_free(&t->ready);
+			probe_copy(&t->ready, &s->ready);
+		}
+		if (s->set & CONFIG_TYPE_AFTER) {
+			probe_after_free(t->after, t->nafter);
+			t->after = xreallocarray(NULL, s->nafter + 1,
+			    sizeof *t->after);
+			for (k = 0; k < s->nafter; k++) {
+				t->after[k].type = xstrdup(s->after[k].type);
+				t->after[k].cond = s->after[k].cond;
+			}
+			t->nafter = s->nafter;
+			t->after_line = s->after_line;
+		}
 		t->set |= s->set;
 	}
 }

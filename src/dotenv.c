@@ -267,6 +267,27 @@ dotenv_lookup(struct dotenv_expand *ex, const char *s, size_t n)
 	return v;
 }
 
+/*
+ * Warns that the reference written as s (n bytes: "$NAME" or "${NAME}")
+ * names a variable set nowhere, so it expands to "": the usual sign of a
+ * '$' inside an unquoted password.
+ */
+static void
+dotenv_warn_unset(struct dotenv_expand *ex, const char *s, size_t n)
+{
+	const struct dotenv_ops *ops = ex->dp->ops;
+	char *shown, *msg;
+
+	if (ops->warn == NULL)
+		return;
+	shown = dotenv_show(s, n, 0);
+	xasprintf(&msg, "%s:%u: %s is not set; it expands to \"\"",
+	    ex->dp->fname, ex->line, shown);
+	ops->warn(ops->ctx, msg);
+	free(msg);
+	free(shown);
+}
+
 /* Appends the value of a reference to out, within the file's budget. */
 static void
 dotenv_append(struct dotenv_expand *ex, struct buf *out, const char *v)
@@ -323,6 +344,8 @@ dotenv_reference(struct dotenv_expand *ex, size_t a, size_t b, int depth,
 	if (n == b) {
 		if ((v = dotenv_lookup(ex, s + a, n - a)) != NULL)
 			dotenv_append(ex, out, v);
+		else
+			dotenv_warn_unset(ex, s + a - 2, b - a + 3);
 		return 0;
 	}
 	op = n;
@@ -394,6 +417,8 @@ dotenv_expand_range(struct dotenv_expand *ex, size_t from, size_t to,
 			v = dotenv_lookup(ex, s + i + 1, j - i - 1);
 			if (v != NULL)
 				dotenv_append(ex, out, v);
+			else
+				dotenv_warn_unset(ex, s + i, j - i);
 			i = j;
 			continue;
 		}

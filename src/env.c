@@ -9,6 +9,7 @@
 #include "dotenv.h"
 #include "env.h"
 #include "envmap.h"
+#include "xmalloc.h"
 
 /*
  * One file being added. The parser writes into copies of the maps, so a
@@ -16,9 +17,23 @@
  */
 struct env_scratch {
 	const struct env	*env;
+	const char		*fname;
 	struct envmap		 effective; /* owned copy of env->effective */
 	struct envmap		 files;	    /* owned copy of env->files */
+	char			**warnings; /* owned: this file's warnings */
+	size_t			 nwarnings;
 };
+
+/* Frees an array of n owned strings. */
+static void
+env_free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
 
 /* Starts from the real environment envv (a NULL-terminated array). */
 void
@@ -43,6 +58,20 @@ env_lookup(void *ctx, const char *name)
 	return envmap_get(&s->effective, name);
 }
 
+/* Keeps one warning, unless it repeats the one before. */
+static void
+env_warn(void *ctx, const char *message)
+{
+	struct env_scratch *s = ctx;
+
+	if (s->nwarnings > 0 &&
+	    strcmp(s->warnings[s->nwarnings - 1], message) == 0)
+		return;
+	s->warnings = xreallocarray(s->warnings, s->nwarnings + 1,
+	    sizeof *s->warnings);
+	s->warnings[s->nwarnings++] = xstrdup(message);
+}
+
 /*
  * Takes one assignment: the files map always records the file's own value
  * (later ones win); the effective one only when the real environment does
@@ -52,7 +81,15 @@ static void
 env_assign(void *ctx, const char *key, const char *value, unsigned line)
 {
 	struct env_scratch *s = ctx;
+	char *w;
 
+	if (!dotenv_shell_key(key)) {
+		xasprintf(&w, "%s:%u: key '%s' is not a shell identifier: "
+		    "/bin/sh may not pass it on, and some export targets "
+		    "reject it", s->fname, line, key);
+		env_warn(s, w);
+		free(w);
+	}
 	envmap_set(&s->files, key, value);
 	if (s->env->override || envmap_get(&s->env->real, key) == NULL)
 		envmap_set(&s->effective, key, value);
@@ -71,16 +108,27 @@ env_add_file(struct env *e, const char *fname, const char *buf, size_t len,
 
 	memset(&s, 0, sizeof s);
 	s.env = e;
+	s.fname = fname;
 	envmap_merge(&s.effective, &e->effective);
 	envmap_merge(&s.files, &e->files);
 
 	ops.lookup = env_lookup;
 	ops.assign = env_assign;
 	ops.ctx = &s;
+	ops.warn = env_warn;
 	if (dotenv_parse(fname, buf, len, &ops, cause) != 0) {
 		envmap_free(&s.effective);
 		envmap_free(&s.files);
+		env_free_list(s.warnings, s.nwarnings);
 		return -1;
+	}
+	if (s.nwarnings > 0) {
+		e->warnings = xreallocarray(e->warnings, e->nwarnings +
+		    s.nwarnings, sizeof *e->warnings);
+		memcpy(e->warnings + e->nwarnings, s.warnings,
+		    s.nwarnings * sizeof *s.warnings);
+		e->nwarnings += s.nwarnings;
+		free(s.warnings);
 	}
 	envmap_free(&e->effective);
 	envmap_free(&e->files);
@@ -116,6 +164,9 @@ env_envp(const struct env *e, long port, const char *ps)
 void
 env_free(struct env *e)
 {
+	env_free_list(e->warnings, e->nwarnings);
+	e->warnings = NULL;
+	e->nwarnings = 0;
 	envmap_free(&e->effective);
 	envmap_free(&e->files);
 	envmap_free(&e->real);

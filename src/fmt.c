@@ -215,10 +215,14 @@ fmt_line(struct buf *out, const struct fmt_style *style,
 		fmt_json_line(out, src, tm, text, len);
 		return;
 	}
-	if (style->prefix) {
+	/*
+	 * tfrun's own lines (no type) keep their label without the prefix,
+	 * so they can still be told from the processes' output.
+	 */
+	if (style->prefix || src->type == NULL) {
 		if (style->color)
 			buf_adds(out, fmt_color(src->color));
-		if (style->timestamp) {
+		if (style->timestamp && style->prefix) {
 			buf_add(out, tm->hms, strnlen(tm->hms, sizeof tm->hms));
 			buf_addc(out, ' ');
 		}
@@ -226,7 +230,7 @@ fmt_line(struct buf *out, const struct fmt_style *style,
 		buf_add(out, src->name, namelen);
 		width = style->width < FMT_MIN_WIDTH ? FMT_MIN_WIDTH :
 		    style->width;
-		if (namelen < width)
+		if (namelen < width && style->prefix)
 			fmt_pad(out, width - namelen);
 		if (style->color)
 			buf_add(out, " |" FMT_RESET " ", 7);

@@ -11,7 +11,12 @@
  * orphans. Those are "foreign": every child the keeper has while the
  * supervisor lives is foreign, because the formation's orphans go to the
  * supervisor (the nearer subreaper) until it dies. After that, a new child
- * of the keeper comes from the formation.
+ * of the keeper comes from the formation. The keeper notes its children
+ * each time it wakes up (it sleeps until a signal or a report comes: no
+ * timer); a child in the keeper's own session is foreign too, since every
+ * process of the formation runs in a session of its own. What is killed is
+ * a descendant of a child of the formation, never a process found by a
+ * session id alone, which a recycled pid could carry.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,7 +40,6 @@
 
 #define KEEPER_MAX_PROCS 65536
 #define KEEPER_MAX_PIDS 4096
-#define KEEPER_LOOK_MS 500 /* how often foreign children are noted */
 
 /*
  * Signals the keeper passes on to the supervisor. SIGQUIT is not among
@@ -45,6 +49,7 @@ static const int keeper_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 	SIGUSR2 };
 
 static volatile sig_atomic_t keeper_child; /* the supervisor's pid */
+static volatile sig_atomic_t keeper_tstp;  /* ^Z: stop the formation */
 static int keeper_down = -1;        /* keeper: its end of the pipe down */
 static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
 static int keeper_to_parent = -1;   /* supervisor: session reports */
@@ -104,28 +109,53 @@ keeper_forward(int sig)
 	errno = saved;
 }
 
-/* ^Z: stop the supervisor with the keeper, as one job. */
+/* ^Z: the keeper's loop stops the formation, then the keeper. */
 static void
 keeper_stop(int sig)
 {
-	int saved = errno;
-
-	sigset_t tstp;
-
 	(void)sig;
-	if (keeper_child > 0)
-		kill((pid_t)keeper_child, SIGSTOP);
-	/* Stop for real: the default action, unblocked while handling it. */
+	keeper_tstp = 1;
+}
+
+/*
+ * Stops the whole formation as one job: the supervisor stops every group
+ * and then itself; once it has, the keeper stops. When continued (fg, bg)
+ * the keeper continues the supervisor, which continues the groups. Waiting
+ * for the supervisor to stop first means that the SIGCONT can never come
+ * before it. Returns 1 when the supervisor ended instead, its wait status
+ * in *status.
+ */
+static int
+keeper_suspend(pid_t child, int *status)
+{
+	sigset_t tstp;
+	pid_t pid;
+	int st, sig;
+
+	keeper_forward(SIGTSTP);
+	while ((pid = waitpid(child, &st, WUNTRACED)) == -1 && errno == EINTR)
+		continue;
+	if (pid != child)
+		return 0;
+	if (!WIFSTOPPED(st)) {
+		*status = st;
+		return 1;
+	}
+	/*
+	 * A session leader's process group is orphaned: the kernel discards
+	 * a SIGTSTP with the default action there, so it takes SIGSTOP.
+	 */
+	sig = getsid(0) == getpid() ? SIGSTOP : SIGTSTP;
 	signal(SIGTSTP, SIG_DFL);
 	sigemptyset(&tstp);
 	sigaddset(&tstp, SIGTSTP);
 	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
-	raise(SIGTSTP);
-	/* Here once continued (fg, bg): the supervisor goes on too. */
+	raise(sig);
+	sigprocmask(SIG_BLOCK, &tstp, NULL);
 	signal(SIGTSTP, keeper_stop);
-	if (keeper_child > 0)
-		kill((pid_t)keeper_child, SIGCONT);
-	errno = saved;
+	keeper_tstp = 0;
+	kill(child, SIGCONT);
+	return 0;
 }
 
 /* Only wakes ppoll up. */
@@ -171,10 +201,20 @@ keeper_cmp(const void *a, const void *b)
 }
 
 /*
- * SIGKILLs what the formation left: every process in a session the
- * supervisor reported, every non-foreign child of the keeper, and every
- * descendant of those. Returns how many were signalled (without /proc,
- * only the reported sessions can be reached, by their process groups).
+ * Says whether a child of the keeper belongs to the formation: neither
+ * noted as foreign nor in the keeper's own session.
+ */
+static int
+keeper_formation_child(pid_t pid, pid_t sid)
+{
+	return sid != getsid(0) && !keeper_set_has(&keeper_foreign, pid);
+}
+
+/*
+ * SIGKILLs what the formation left: every child of the keeper that belongs
+ * to the formation, and every descendant of those. Returns how many were
+ * signalled (without /proc, only the reported sessions can be reached, by
+ * their process groups).
  */
 static size_t
 keeper_kill_tree(void)
@@ -201,10 +241,8 @@ keeper_kill_tree(void)
 		    &keeper_procs[n].sid) != 0)
 			continue;
 		keeper_procs[n].pid = pid;
-		keeper_procs[n].mark =
-		    keeper_set_has(&keeper_sessions, keeper_procs[n].sid) ||
-		    (keeper_procs[n].ppid == self &&
-		    !keeper_set_has(&keeper_foreign, pid));
+		keeper_procs[n].mark = keeper_procs[n].ppid == self &&
+		    keeper_formation_child(pid, keeper_procs[n].sid);
 		n++;
 	}
 	closedir(dir);
@@ -272,7 +310,7 @@ keeper_reap(void)
 	while ((de = readdir(dir)) != NULL) {
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
 		if (pid > 0 && procfs_stat(pid, &ppid, &sid) == 0 &&
-		    ppid == self && !keeper_set_has(&keeper_foreign, pid))
+		    ppid == self && keeper_formation_child(pid, sid))
 			left = 1;
 	}
 	closedir(dir);
@@ -287,7 +325,6 @@ keeper_reap(void)
 static int
 keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 {
-	struct timespec look = { 0, KEEPER_LOOK_MS * 1000 * 1000 };
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	static struct keeper_set seen;
 	struct pollfd pfd;
@@ -315,11 +352,22 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 			break;
 		for (i = 0; i < seen.n; i++)
 			keeper_set_add(&keeper_foreign, seen.v[i]);
+		if (keeper_tstp) {
+			keeper_tstp = 0;
+			if (keeper_suspend(child, &status)) {
+				done = 1;
+				break;
+			}
+			continue;
+		}
 		pfd.fd = reports;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		/* SIGCHLD is blocked except inside ppoll: no lost wake-up. */
-		if (ppoll(&pfd, reports != -1 ? 1 : 0, &look, waitmask) > 0 &&
+		/*
+		 * SIGCHLD and SIGTSTP are blocked except inside ppoll: no
+		 * lost wake-up, and no timer.
+		 */
+		if (ppoll(&pfd, reports != -1 ? 1 : 0, NULL, waitmask) > 0 &&
 		    (pfd.revents & POLLIN) != 0)
 			keeper_read_reports(reports);
 		if (pfd.revents & (POLLHUP | POLLERR)) {
@@ -406,7 +454,7 @@ keeper_start(int *status)
 		keeper_to_parent = up[1];
 		setpgid(0, 0);
 		signal(SIGTTOU, SIG_IGN);
-		prctl(PR_SET_NAME, "tfrun-sv", 0, 0, 0);
+		prctl(PR_SET_NAME, KEEPER_SUPERVISOR_NAME, 0, 0, 0);
 		return 0;
 	}
 	close(down[0]);
@@ -426,14 +474,23 @@ keeper_start(int *status)
 	sa.sa_handler = keeper_nothing;
 	sigaction(SIGCHLD, &sa, NULL);
 	/*
+	 * A signal forwarded after the supervisor died would write to a pipe
+	 * without a reader: that must fail with EPIPE, not kill the keeper
+	 * before its cleanup.
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/*
 	 * Everything unblocked now (main blocked the stop signals too, from
 	 * the start), but SIGCHLD, which runs only while in ppoll.
 	 */
 	keeper_unblock();
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTSTP);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
 	sigdelset(&waitmask, SIGCHLD);
+	sigdelset(&waitmask, SIGTSTP);
 
 	/* down[1] stays open until the keeper exits: its EOF is the news. */
 	*status = keeper_run(pid, up[0], &waitmask);

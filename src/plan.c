@@ -305,13 +305,213 @@ plan_base_port(struct plan *p, struct plan_errors *e)
 	}
 }
 
-/* Fills the per-type table: formation counts and effective settings. */
-static void
-plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
+/* Tells whether name is in the list v of n names. */
+static int
+plan_listed(char *const *v, size_t n, const char *name)
 {
-	struct formation_spec fs;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Reports the names of a type list setting that the Procfile lacks. */
+static void
+plan_check_types(struct plan *p, struct plan_errors *e, unsigned field,
+    char *const *v, size_t n, const char *what)
+{
+	const char *origin = p->cfg.origin[config_field_index(field)];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (procfile_find(&p->pf, v[i]) < 0)
+			plan_errorf(e, "%s: no process type '%s' in the "
+			    "Procfile", origin != NULL ? origin : what, v[i]);
+	}
+}
+
+/* Returns the INI file's name for messages. */
+static const char *
+plan_ini_name(const struct plan *p)
+{
+	return p->config_file != NULL ? p->config_file : "tfrun.ini";
+}
+
+/*
+ * Finds the start level of type i (0 without dependencies, else one more
+ * than its highest dependency's) by depth-first search. state is 0 for
+ * unvisited, 1 while on the search path, 2 when done; path holds that
+ * path, so a cycle can be reported by its members. Returns 0, or -1 after
+ * reporting a cycle.
+ */
+static int
+plan_visit(struct plan *p, struct plan_errors *e, size_t i, char *state,
+    size_t *path, size_t depth)
+{
+	struct plan_type *t = &p->types[i], *d;
 	const struct config_type *ct;
-	const char *origin, *spec;
+	struct buf b = BUF_INIT;
+	size_t k, j;
+
+	if (state[i] == 2)
+		return 0;
+	if (state[i] == 1) {
+		for (k = 0; path[k] != i; k++)
+			;
+		ct = config_type_find(&p->cfg, t->name);
+		buf_printf(&b, "%s:%u: dependency cycle: ", plan_ini_name(p),
+		    ct != NULL ? ct->after_line : 0);
+		for (j = k; j < depth; j++)
+			buf_printf(&b, "%s -> ", p->types[path[j]].name);
+		buf_adds(&b, t->name);
+		plan_error(e, b.data);
+		buf_free(&b);
+		return -1;
+	}
+	state[i] = 1;
+	path[depth] = i;
+	t->level = 0;
+	for (k = 0; k < t->nafter; k++) {
+		d = &p->types[t->after[k].type];
+		if (plan_visit(p, e, t->after[k].type, state, path,
+		    depth + 1) != 0) {
+			state[i] = 2;
+			return -1;
+		}
+		if (d->level + 1 > t->level)
+			t->level = d->level + 1;
+	}
+	state[i] = 2;
+	return 0;
+}
+
+/*
+ * Resolves each type's after list to type indexes, reporting unknown
+ * types, then finds the start levels, reporting a cycle once.
+ */
+static void
+plan_after(struct plan *p, struct plan_errors *e)
+{
+	const struct config_type *ct;
+	struct plan_type *t;
+	size_t i, k, *path;
+	char *state;
+	int idx, bad = 0;
+
+	for (i = 0; i < p->ntypes; i++) {
+		t = &p->types[i];
+		ct = config_type_find(&p->cfg, t->name);
+		if (ct == NULL || ct->nafter == 0)
+			continue;
+		t->after = xcalloc(ct->nafter, sizeof *t->after);
+		for (k = 0; k < ct->nafter; k++) {
+			idx = procfile_find(&p->pf, ct->after[k].type);
+			if (idx < 0) {
+				plan_errorf(e, "%s:%u: after: no process type "
+				    "'%s' in the Procfile", plan_ini_name(p),
+				    ct->after_line, ct->after[k].type);
+				bad = 1;
+				continue;
+			}
+			t->after[t->nafter].type = (size_t)idx;
+			t->after[t->nafter++].cond = ct->after[k].cond;
+		}
+	}
+	if (bad)
+		return;
+	state = xcalloc(p->ntypes + 1, 1);
+	path = xcalloc(p->ntypes + 1, sizeof *path);
+	for (i = 0; i < p->ntypes; i++) {
+		if (plan_visit(p, e, i, state, path, 0) != 0)
+			break;
+	}
+	free(path);
+	free(state);
+}
+
+/*
+ * Finds the one instance that reads the terminal: --stdin/TFRUN_STDIN, or
+ * the first instance of the type whose section says stdin = true.
+ */
+static void
+plan_stdin(struct plan *p, struct plan_errors *e)
+{
+	const char *name = p->cfg.stdin_name, *dot, *origin;
+	const struct config_type *ct, *first = NULL;
+	char *type;
+	long n = 1;
+	size_t i;
+	int idx;
+
+	if (name == NULL) {
+		for (i = 0; i < p->cfg.ntypes; i++) {
+			ct = &p->cfg.types[i];
+			if (!(ct->set & CONFIG_TYPE_STDIN) || !ct->stdin_wanted)
+				continue;
+			if (first != NULL) {
+				plan_errorf(e, "%s:%u: stdin: only one type can "
+				    "read the terminal (%s already does, line "
+				    "%u)", plan_ini_name(p), ct->stdin_line,
+				    first->name, first->stdin_line);
+				return;
+			}
+			first = ct;
+		}
+		if (first != NULL && (idx = procfile_find(&p->pf,
+		    first->name)) >= 0)
+			p->types[idx].stdin_instance = 1;
+		return;
+	}
+	origin = p->cfg.origin[config_field_index(CONFIG_STDIN)];
+	dot = strrchr(name, '.');
+	type = dot != NULL ? xstrndup(name, (size_t)(dot - name)) :
+	    xstrdup(name);
+	if (dot != NULL)
+		n = strtol(dot + 1, NULL, 10);
+	if ((idx = procfile_find(&p->pf, type)) < 0)
+		plan_errorf(e, "%s: no process type '%s' in the Procfile",
+		    origin != NULL ? origin : "--stdin", type);
+	else if (n > p->port_step)
+		plan_errorf(e, "%s: '%s': the instance number must be from 1 "
+		    "to %ld", origin != NULL ? origin : "--stdin", name,
+		    p->port_step);
+	else
+		p->types[idx].stdin_instance = n;
+	free(type);
+}
+
+/*
+ * Parses the formation spec. Its syntax is checked even when the Procfile
+ * is invalid, so `check` lists a bad formation in tfrun.ini with the rest.
+ */
+static int
+plan_formation(struct plan *p, struct plan_errors *e,
+    struct formation_spec *fs, const char **origin)
+{
+	const char *spec;
+	char *cause;
+
+	spec = (p->cfg.set & CONFIG_FORMATION) ? p->cfg.formation : "";
+	*origin = p->cfg.origin[config_field_index(CONFIG_FORMATION)];
+	if (*origin == NULL)
+		*origin = "--formation";
+	if (formation_parse(*origin, spec, p->port_step, fs, &cause) != 0) {
+		plan_error_take(e, cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills the per-type table: effective settings and formation counts. */
+static void
+plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli,
+    const struct formation_spec *fs, const char *origin)
+{
+	const struct config_type *ct;
+	struct plan_type *t;
 	char *const *args = NULL;
 	long *counts, port;
 	char *cause;
@@ -320,19 +520,33 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
 	p->ntypes = p->pf.n;
 	p->types = xcalloc(p->ntypes, sizeof *p->types);
 	for (i = 0; i < p->ntypes; i++) {
-		p->types[i].name = p->pf.entries[i].name;
-		p->types[i].command = p->pf.entries[i].command;
-		p->types[i].index = i;
-		p->types[i].color = (int)i;
-		p->types[i].stop_signal = config_stop_signal(&p->cfg,
-		    p->types[i].name);
-		p->types[i].timeout_ms = config_timeout_ms(&p->cfg,
-		    p->types[i].name);
-		p->types[i].restart = config_restart_of(&p->cfg,
-		    p->types[i].name);
-		p->types[i].can_die = config_can_die(&p->cfg,
-		    p->types[i].name);
+		t = &p->types[i];
+		t->name = p->pf.entries[i].name;
+		t->command = p->pf.entries[i].command;
+		t->index = i;
+		t->color = (int)i;
+		t->stop_signal = config_stop_signal(&p->cfg, t->name);
+		t->timeout_ms = config_timeout_ms(&p->cfg, t->name);
+		t->restart = config_restart_of(&p->cfg, t->name);
+		t->can_die = config_can_die(&p->cfg, t->name);
+		t->quiet = plan_listed(p->cfg.quiet, p->cfg.nquiet, t->name);
+		t->tty = p->cfg.tty;
+		t->ready_interval_ms = CONFIG_READY_INTERVAL_MS;
+		t->ready_timeout_ms = CONFIG_READY_TIMEOUT_MS;
+		if ((ct = config_type_find(&p->cfg, t->name)) == NULL)
+			continue;
+		if (ct->set & CONFIG_TYPE_TTY)
+			t->tty = ct->tty;
+		if (ct->set & CONFIG_TYPE_READY)
+			probe_copy(&t->ready, &ct->ready);
+		if (ct->set & CONFIG_TYPE_READY_INTERVAL)
+			t->ready_interval_ms = ct->ready_interval_ms;
+		if (ct->set & CONFIG_TYPE_READY_TIMEOUT)
+			t->ready_timeout_ms = ct->ready_timeout_ms;
+		t->oneshot = (ct->set & CONFIG_TYPE_ONESHOT) && ct->oneshot;
 	}
+	plan_after(p, e);
+	plan_stdin(p, e);
 
 	/* Settings that name types must name types of this Procfile. */
 	for (i = 0; i < p->cfg.ntypes; i++) {
@@ -343,28 +557,20 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
 			    p->config_file : "tfrun.ini", ct->line, ct->name,
 			    ct->name);
 	}
-	origin = p->cfg.origin[config_field_index(CONFIG_CAN_DIE)];
-	for (i = 0; i < p->cfg.ncan_die; i++) {
-		if (procfile_find(&p->pf, p->cfg.can_die[i]) < 0)
-			plan_errorf(e, "%s: no process type '%s' in the "
-			    "Procfile", origin != NULL ? origin : "can_die",
-			    p->cfg.can_die[i]);
-	}
+	plan_check_types(p, e, CONFIG_CAN_DIE, p->cfg.can_die,
+	    p->cfg.ncan_die, "can_die");
+	plan_check_types(p, e, CONFIG_QUIET, p->cfg.quiet, p->cfg.nquiet,
+	    "quiet");
 
-	spec = (p->cfg.set & CONFIG_FORMATION) ? p->cfg.formation : "";
-	origin = p->cfg.origin[config_field_index(CONFIG_FORMATION)];
-	if (origin == NULL)
-		origin = "--formation";
-	if (formation_parse(origin, spec, p->port_step, &fs, &cause) != 0) {
-		plan_error_take(e, cause);
+	/* run and env use no formation, so only start and check see it. */
+	if (fs == NULL)
 		return;
-	}
 	if (cli->command == CLI_START) {
 		args = cli->args;
 		nargs = cli->nargs;
 	}
 	counts = xcalloc(p->ntypes, sizeof *counts);
-	if (formation_resolve(&p->pf, &fs, origin, args, nargs,
+	if (formation_resolve(&p->pf, fs, origin, args, nargs,
 	    p->port_step, counts, &cause) != 0)
 		plan_error_take(e, cause);
 	else {
@@ -379,27 +585,21 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli)
 		}
 	}
 	free(counts);
-	formation_spec_free(&fs);
 }
 
-/* Notes env keys that /bin/sh may not pass on, for `check`. */
+/*
+ * Sets PWD to the root's absolute path, as /bin/sh gives it to the
+ * processes it runs there, so that `run` and `env` agree with `start`.
+ */
 static void
-plan_warn_keys(struct plan *p)
+plan_pwd(struct plan *p)
 {
-	const struct envmap *m = &p->env.files;
-	size_t i;
-	char *w;
+	char *abs;
 
-	for (i = 0; i < m->n; i++) {
-		if (dotenv_shell_key(m->v[i].key))
-			continue;
-		xasprintf(&w, "env key '%s' is not a shell identifier: "
-		    "/bin/sh may not pass it on, and some export targets "
-		    "reject it", m->v[i].key);
-		p->warnings = xreallocarray(p->warnings, p->nwarnings + 1,
-		    sizeof *p->warnings);
-		p->warnings[p->nwarnings++] = w;
-	}
+	if ((abs = realpath(p->root, NULL)) == NULL)
+		return;
+	envmap_set(&p->env.effective, "PWD", abs);
+	free(abs);
 }
 
 /* Builds the plan; see plan.h. */
@@ -409,9 +609,11 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 {
 	struct plan_errors e = { BUF_INIT, 0 };
 	struct config vars, ini;
+	struct formation_spec fs;
 	struct stat st;
+	const char *origin = NULL;
 	char *err;
-	int procfile_ok;
+	int procfile_ok, uses_formation;
 
 	memset(p, 0, sizeof *p);
 	config_init(&vars);
@@ -432,10 +634,20 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 
 	procfile_ok = plan_load_procfile(p, &e, &ini, cli->command) == 0;
 	plan_load_env(p, &e, envp);
+	plan_pwd(p);
 	plan_base_port(p, &e);
+	uses_formation = cli->command != CLI_RUN && cli->command != CLI_ENV;
+	if (uses_formation && plan_formation(p, &e, &fs, &origin) != 0)
+		uses_formation = 0;
 	if (procfile_ok)
-		plan_types(p, &e, cli);
-	plan_warn_keys(p);
+		plan_types(p, &e, cli, uses_formation ? &fs : NULL, origin);
+	if (uses_formation)
+		formation_spec_free(&fs);
+	/* The env files' warnings become the plan's, for check and start. */
+	p->warnings = p->env.warnings;
+	p->nwarnings = p->env.nwarnings;
+	p->env.warnings = NULL;
+	p->env.nwarnings = 0;
 
 	if ((p->cfg.set & CONFIG_SOCKET) && plan_from_ini(p, CONFIG_SOCKET))
 		p->socket = plan_join(p->root, p->cfg.socket);
@@ -443,6 +655,12 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 		p->socket = xstrdup(p->cfg.socket);
 	else
 		p->socket = plan_join(p->root, ".tfrun.sock");
+	if ((p->cfg.set & CONFIG_LOG_FILE) && plan_from_ini(p, CONFIG_LOG_FILE))
+		p->log_file = plan_join(p->root, p->cfg.log_file);
+	else if (p->cfg.set & CONFIG_LOG_FILE)
+		p->log_file = xstrdup(p->cfg.log_file);
+	else
+		p->log_file = plan_join(p->root, ".tfrun.log");
 
 	config_free(&vars);
 	config_free(&ini);
@@ -465,8 +683,13 @@ plan_free(struct plan *p)
 	free(p->procfile);
 	free(p->config_file);
 	free(p->socket);
+	free(p->log_file);
 	procfile_free(&p->pf);
 	env_free(&p->env);
+	for (i = 0; i < p->ntypes; i++) {
+		probe_free(&p->types[i].ready);
+		free(p->types[i].after);
+	}
 	free(p->types);
 	for (i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);

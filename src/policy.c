@@ -12,6 +12,14 @@ policy_on_exit(enum config_restart restart, int can_die, int status,
 
 	switch (restart) {
 	case CONFIG_RESTART_ALWAYS:
+		/*
+		 * A clean exit is not a failure: a job that succeeds every
+		 * few seconds is restarted forever, after the first delay.
+		 */
+		if (status == 0) {
+			*quick_failures = 0;
+			return POLICY_RESTART;
+		}
 		restart_it = 1;
 		break;
 	case CONFIG_RESTART_ON_FAILURE:

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,20 +16,21 @@
 #include "xmalloc.h"
 
 /*
- * After the process exits, its pipe may stay open because a descendant
- * inherited it; wait this long for EOF before closing it anyway. A partial
- * line is written after PROC_PARTIAL_MS without its newline (SPEC section 5).
+ * A partial line is written after PROC_PARTIAL_MS with a newline added
+ * (SPEC section 5).
  */
-#define PROC_DRAIN_GRACE_MS 500
 #define PROC_PARTIAL_MS 1000
 
 struct proc {
 	uv_process_t process;
 	uv_pipe_t pipe;
-	uv_timer_t timer;   /* partial-line flush; after exit, the drain grace */
+	uv_timer_t timer;   /* partial-line flush */
 	int refs;           /* handles not yet closed; free at zero */
+	int stdin_fd;       /* write end of the instance's stdin, or -1 */
 	int exited;
+	size_t exit_left;   /* bytes in the pipe when the leader exited */
 	int drained;        /* the pipe is closed or closing */
+	int eof;            /* the pipe hit its end; the partial line waits */
 	int finished;       /* done() has run (or would have, if detached) */
 	int paused;
 	int detached;
@@ -42,15 +44,20 @@ struct proc {
 	char type[64];      /* src.type points here */
 	void (*done)(void *, struct proc *, int, int);
 	void *ctx;
-	struct proc *live_next; /* list of procs libuv has not reaped yet */
-	struct proc **live_prev;
+	struct proc *next;  /* every proc not freed yet */
+	struct proc **prev;
 };
 
 /*
- * Every proc whose process libuv still has to reap: tfrun, as a subreaper,
- * reaps adopted orphans itself and must never take one of these.
+ * Every proc not freed yet. Those not exited are the processes libuv still
+ * has to reap: tfrun, as a subreaper, reaps adopted orphans itself and must
+ * never take one of these. Those exited may still read what the rest of
+ * their group writes.
  */
-static struct proc *proc_live;
+static struct proc *proc_all;
+static size_t proc_nopen; /* procs whose pipe is not closed yet */
+static void (*proc_idle_cb)(void *);
+static void *proc_idle_ctx;
 
 /*
  * Reads go into one buffer shared by every proc: libuv calls alloc_cb and
@@ -67,6 +74,13 @@ proc_close_cb(uv_handle_t *handle)
 
 	if (--p->refs > 0)
 		return;
+	if (p->prev != NULL) {
+		*p->prev = p->next;
+		if (p->next != NULL)
+			p->next->prev = p->prev;
+	}
+	if (p->stdin_fd != -1)
+		close(p->stdin_fd);
 	linebuf_free(&p->lb);
 	free(p);
 }
@@ -89,15 +103,18 @@ proc_emit(void *ctx, const char *line, size_t len)
 	output_line_cached(&p->src, &p->prefix, line, len);
 }
 
-/* Reports the end once the process has exited and its pipe is drained. */
+/*
+ * Reports the end once the leader has exited and what it wrote before is
+ * logged: the bytes that were in the pipe at its exit have been read (or
+ * the pipe is closed). The rest of its group may write on; that is logged
+ * until the pipe closes, with no deadline (SPEC section 6).
+ */
 static void
 proc_check_done(struct proc *p)
 {
-	if (!p->exited || !p->drained || p->finished)
+	if (!p->exited || p->finished || (p->exit_left > 0 && !p->drained))
 		return;
 	p->finished = 1;
-	uv_timer_stop(&p->timer);
-	proc_close(p, (uv_handle_t *)&p->timer);
 	if (!p->detached)
 		p->done(p->ctx, p, p->status, p->termsig);
 }
@@ -116,18 +133,29 @@ proc_drain(struct proc *p)
 	}
 	uv_read_stop((uv_stream_t *)&p->pipe);
 	proc_close(p, (uv_handle_t *)&p->pipe);
+	uv_timer_stop(&p->timer);
+	proc_close(p, (uv_handle_t *)&p->timer);
+	proc_nopen--;
+	if (proc_idle_cb != NULL)
+		proc_idle_cb(proc_idle_ctx);
 }
 
 static void proc_timer_cb(uv_timer_t *);
 
-/* Hands libuv the shared read buffer. */
+/*
+ * Hands libuv the shared read buffer, or as much of it as the output has
+ * room for (none: the read fails with UV_ENOBUFS and the proc pauses).
+ */
 static void
 proc_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
-	(void)handle;
+	struct proc *p = handle->data;
+	size_t room;
+
 	(void)suggested;
+	room = output_budget(&p->src, &p->prefix);
 	buf->base = proc_readbuf;
-	buf->len = sizeof proc_readbuf;
+	buf->len = room < sizeof proc_readbuf ? room : sizeof proc_readbuf;
 }
 
 /* Turns bytes into lines; pauses when the output is congested. */
@@ -138,8 +166,22 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	unsigned long before = p->emitted;
 	int congested, had_partial;
 
+	if (nread == UV_ENOBUFS) {
+		/* The output had no room for a read: wait until it drains. */
+		proc_pause(p);
+		return;
+	}
 	if (nread < 0) {
-		/* EOF or an error: either way this pipe is finished. */
+		/*
+		 * EOF or an error: either way this pipe is finished. A partial
+		 * line it leaves waits until the output has room for it.
+		 */
+		if (linebuf_has_partial(&p->lb) &&
+		    output_budget(&p->src, &p->prefix) == 0) {
+			p->eof = 1;
+			proc_pause(p);
+			return;
+		}
 		proc_drain(p);
 		proc_check_done(p);
 		return;
@@ -156,27 +198,29 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	 * (the old one was completed, or there was none) gets a full second;
 	 * one that only grew keeps its deadline.
 	 */
-	if (!p->exited) {
-		if (!linebuf_has_partial(&p->lb))
-			uv_timer_stop(&p->timer);
-		else if (!had_partial || p->emitted != before ||
-		    !uv_is_active((uv_handle_t *)&p->timer))
-			uv_timer_start(&p->timer, proc_timer_cb,
-			    PROC_PARTIAL_MS, 0);
+	if (!linebuf_has_partial(&p->lb))
+		uv_timer_stop(&p->timer);
+	else if (!had_partial || p->emitted != before ||
+	    !uv_is_active((uv_handle_t *)&p->timer))
+		uv_timer_start(&p->timer, proc_timer_cb, PROC_PARTIAL_MS, 0);
+	if (p->exit_left > 0) {
+		p->exit_left = (size_t)nread >= p->exit_left ? 0 :
+		    p->exit_left - (size_t)nread;
+		proc_check_done(p);
 	}
 	if (congested)
 		proc_pause(p);
 }
 
-/* The partial-line deadline, or after exit the drain grace, has passed. */
+/* The partial-line deadline has passed: write what is held. */
 static void
 proc_timer_cb(uv_timer_t *timer)
 {
 	struct proc *p = timer->data;
 
-	if (p->exited) {
-		proc_drain(p);
-		proc_check_done(p);
+	/* No room: it is written once the output drains (proc_resume). */
+	if (output_budget(&p->src, &p->prefix) == 0) {
+		proc_pause(p);
 		return;
 	}
 	output_begin();
@@ -189,23 +233,22 @@ static void
 proc_exit_cb(uv_process_t *process, int64_t exit_status, int term_signal)
 {
 	struct proc *p = process->data;
+	uv_os_fd_t fd;
+	int avail;
 
 	p->exited = 1;
-	if (p->live_prev != NULL) {
-		*p->live_prev = p->live_next;
-		if (p->live_next != NULL)
-			p->live_next->live_prev = p->live_prev;
-		p->live_prev = NULL;
-	}
 	p->termsig = term_signal;
 	p->status = term_signal != 0 ? 128 + term_signal : (int)exit_status;
 	proc_close(p, (uv_handle_t *)&p->process);
-	if (!p->drained) {
-		uv_timer_stop(&p->timer);
-		if (!p->paused)
-			uv_timer_start(&p->timer, proc_timer_cb,
-			    PROC_DRAIN_GRACE_MS, 0);
-	}
+	/*
+	 * Everything the leader wrote is in the pipe by now: the end is
+	 * reported once that much has been read, so that its last lines come
+	 * before the line saying it ended (reading keeps to the output's
+	 * pace; nothing is read here).
+	 */
+	if (!p->drained && uv_fileno((uv_handle_t *)&p->pipe, &fd) == 0 &&
+	    ioctl(fd, FIONREAD, &avail) == 0 && avail > 0)
+		p->exit_left = (size_t)avail;
 	proc_check_done(p);
 }
 
@@ -216,11 +259,12 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	uv_process_options_t opt;
 	uv_stdio_container_t stdio[3];
 	char *args[4], *execcmd = NULL;
-	uv_file fds[2];
+	uv_file fds[2], in[2];
 	struct proc *p;
 	int err;
 
 	p = xcalloc(1, sizeof *p);
+	p->stdin_fd = -1;
 	snprintf(p->name, sizeof p->name, "%s", spec->src.name);
 	snprintf(p->type, sizeof p->type, "%s",
 	    spec->src.type != NULL ? spec->src.type : "");
@@ -237,6 +281,17 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	 * UV_CREATE_PIPE cannot share one pipe between two slots.
 	 */
 	if ((err = uv_pipe(fds, 0, 0)) != 0) {
+		free(p);
+		return err;
+	}
+	/*
+	 * stdin is a pipe that stays open and delivers nothing, never
+	 * /dev/null: watchers such as `esbuild --watch` exit when their stdin
+	 * closes (SPEC section 6). tfrun keeps the write end.
+	 */
+	if ((err = uv_pipe(in, 0, 0)) != 0) {
+		close(fds[0]);
+		close(fds[1]);
 		free(p);
 		return err;
 	}
@@ -260,7 +315,8 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	opt.cwd = spec->cwd;
 	/* Its own session and process group, so signals reach the tree. */
 	opt.flags = UV_PROCESS_DETACHED;
-	stdio[0].flags = UV_IGNORE;
+	stdio[0].flags = UV_INHERIT_FD;
+	stdio[0].data.fd = in[0];
 	stdio[1].flags = UV_INHERIT_FD;
 	stdio[1].data.fd = fds[1];
 	stdio[2].flags = UV_INHERIT_FD;
@@ -272,6 +328,8 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	err = uv_spawn(loop, &p->process, &opt);
 	free(execcmd);
 	close(fds[1]);
+	close(in[0]);
+	p->stdin_fd = in[1];
 	p->refs = 1; /* the process handle must be closed even on failure */
 	if (err != 0) {
 		close(fds[0]);
@@ -281,11 +339,12 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	}
 
 	p->src.pid = p->process.pid;
-	p->live_next = proc_live;
-	if (proc_live != NULL)
-		proc_live->live_prev = &p->live_next;
-	p->live_prev = &proc_live;
-	proc_live = p;
+	p->next = proc_all;
+	if (proc_all != NULL)
+		proc_all->prev = &p->next;
+	p->prev = &proc_all;
+	proc_all = p;
+	proc_nopen++;
 
 	uv_pipe_init(loop, &p->pipe, 0);
 	p->pipe.data = p;
@@ -300,8 +359,7 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 		    proc_read_cb);
 	if (err != 0) {
 		/* Without a pipe the run still ends when the process does. */
-		p->drained = 1;
-		proc_close(p, (uv_handle_t *)&p->pipe);
+		proc_drain(p);
 	}
 	*pp = p;
 	return 0;
@@ -325,7 +383,7 @@ proc_kill(struct proc *p, int sig)
 void
 proc_pause(struct proc *p)
 {
-	if (p->paused || p->drained)
+	if (p->paused || (p->drained && !p->eof))
 		return;
 	p->paused = 1;
 	uv_read_stop((uv_stream_t *)&p->pipe);
@@ -343,12 +401,54 @@ proc_resume(struct proc *p)
 	if (!p->paused || p->drained)
 		return;
 	p->paused = 0;
+	if (p->eof) {
+		proc_drain(p);
+		proc_check_done(p);
+		return;
+	}
 	uv_read_start((uv_stream_t *)&p->pipe, proc_alloc_cb, proc_read_cb);
-	if (p->exited)
-		uv_timer_start(&p->timer, proc_timer_cb, PROC_DRAIN_GRACE_MS,
-		    0);
-	else if (linebuf_has_partial(&p->lb))
+	if (linebuf_has_partial(&p->lb))
 		uv_timer_start(&p->timer, proc_timer_cb, PROC_PARTIAL_MS, 0);
+}
+
+/* Resumes every paused proc, those whose owner forgot them included. */
+void
+proc_resume_all(void)
+{
+	struct proc *p;
+
+	for (p = proc_all; p != NULL; p = p->next)
+		proc_resume(p);
+}
+
+/* Counts the procs whose output is still being read. */
+size_t
+proc_open_count(void)
+{
+	return proc_nopen;
+}
+
+/* Sets the callback run each time a proc's output closes. */
+void
+proc_on_idle(void (*fn)(void *), void *ctx)
+{
+	proc_idle_cb = fn;
+	proc_idle_ctx = ctx;
+}
+
+/* Stops reading every proc's output: what is held is written. */
+void
+proc_drain_all(void)
+{
+	struct proc *p, *next;
+
+	for (p = proc_all; p != NULL; p = next) {
+		next = p->next;
+		if (!p->drained) {
+			proc_drain(p);
+			proc_check_done(p);
+		}
+	}
 }
 
 /* Says whether pid is a process libuv spawned for a proc and will reap. */
@@ -357,8 +457,8 @@ proc_owns_pid(int pid)
 {
 	const struct proc *p;
 
-	for (p = proc_live; p != NULL; p = p->live_next) {
-		if (p->process.pid == pid)
+	for (p = proc_all; p != NULL; p = p->next) {
+		if (!p->exited && p->process.pid == pid)
 			return 1;
 	}
 	return 0;

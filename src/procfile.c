@@ -320,6 +320,21 @@ procfile_free(struct procfile *pf)
 	pf->n = 0;
 }
 
+/* Tells whether s (n bytes) is a valid type name; see procfile.h. */
+int
+procfile_valid_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > PROCFILE_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!procfile_is_name_char(s[i]))
+			return 0;
+	}
+	return 1;
+}
+
 /* Returns the index of the entry named name, or -1; see procfile.h. */
 int
 procfile_find(const struct procfile *pf, const char *name)

@@ -43,7 +43,15 @@ shell_plain_char(unsigned char c)
 	return strchr(" \t_./:@%+,=-$\"'{}", c) != NULL && c != '\0';
 }
 
-/* Decides whether `exec` may be put before command; see shell.h. */
+/*
+ * Decides whether `exec` may be put before command; see shell.h.
+ *
+ * Outside quotes only plain characters may appear. Inside quotes the shell
+ * reads operators as text (`python3 -c "import x; x.run()"` is one simple
+ * command), so anything goes there but what could start a command of its
+ * own: a backquote or `$(` (and a backslash, whose meaning in double
+ * quotes is not worth the risk).
+ */
 int
 shell_can_exec(const char *command)
 {
@@ -52,12 +60,18 @@ shell_can_exec(const char *command)
 	char quote = 0;
 
 	for (p = command; *p != '\0'; p++) {
-		if (!shell_plain_char((unsigned char)*p))
+		if (quote == 0) {
+			if (!shell_plain_char((unsigned char)*p))
+				return 0;
+			if (*p == '"' || *p == '\'')
+				quote = *p;
+		} else if (*p == quote)
+			quote = 0;
+		else if (quote == '"' && (*p == '`' || *p == '\\' ||
+		    (*p == '$' && p[1] == '(')))
 			return 0;
-		/* Quotes must balance, or the shell would read on. */
-		if ((*p == '"' || *p == '\'') && (quote == 0 || quote == *p))
-			quote = quote == 0 ? *p : 0;
 	}
+	/* An unbalanced quote would make the shell read on. */
 	if (quote != 0)
 		return 0;
 

@@ -67,7 +67,8 @@ enum sv_reason {
 	SV_RUNNING,   /* no shutdown yet */
 	SV_REQUESTED, /* a signal, `tfrun quit`, or stdout closed: status 0 */
 	SV_INSTANCE,  /* an instance's end stopped the formation */
-	SV_ALL_ENDED  /* every instance ended on its own */
+	SV_ALL_ENDED, /* every instance ended on its own */
+	SV_OUTPUT_ERROR /* writing the log failed (not EPIPE): status 1 */
 };
 
 struct supervisor {
@@ -75,7 +76,7 @@ struct supervisor {
 	const struct plan *plan;
 	struct slot **slots;   /* owned pointers; the array may grow */
 	size_t nslots;
-	uv_signal_t signals[5];
+	uv_signal_t signals[7];
 	uv_signal_t sigchld;   /* adopted orphans to reap */
 	uv_poll_t keeper;      /* the keeper's pipe: its EOF is its death */
 	int keeper_watched;
@@ -87,10 +88,14 @@ struct supervisor {
 	int status;            /* tfrun's exit status */
 	int closing;           /* handles are being closed; the loop ends */
 	int stop_signals;      /* SIGINT/SIGTERM/SIGHUP received so far */
+	int stop_signal;       /* for types without their own: INT or TERM */
+	int stopped;           /* ^Z stopped the formation */
 	int last_signal;       /* the last signal to tfrun, when (ms), */
 	uint64_t last_signal_at;
 	int last_forwarded;    /* and whether the keeper passed it on */
 	int adopted_killed;    /* SIGKILL to adopted processes was logged */
+	uint64_t pipes_deadline; /* at the end, when open pipes are closed */
+	int draining;          /* proc_drain_all is under way */
 };
 
 /* How often groups that outlived their leader are checked at shutdown. */
@@ -99,9 +104,14 @@ struct supervisor {
 #define SV_SAME_SIGNAL_MS 100
 /* How long after SIGKILL adopted processes are still waited for. */
 #define SV_ADOPTED_GRACE_MS 2000
+/*
+ * At the end, once no process tfrun knows of is left, how long a pipe may
+ * stay open (held by a process tfrun may not signal) before it is closed.
+ */
+#define SV_PIPES_GRACE_MS 2000
 
-static const int sv_signals[5] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
-	SIGUSR2 };
+static const int sv_signals[7] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
+	SIGUSR2, SIGTSTP, SIGCONT };
 
 static void supervisor_spawn(struct slot *);
 static void supervisor_arm(struct supervisor *);
@@ -153,6 +163,22 @@ slot_signal(struct slot *s, int sig)
 		proc_kill(s->run, sig);
 	else if (s->group_alive && uv_kill(-s->pgid, sig) == UV_ESRCH)
 		s->group_alive = 0;
+}
+
+/*
+ * The slot's stop signal: its type's `stop_signal` when configured, else
+ * SIGINT when the shutdown began with SIGINT (^C: what the processes would
+ * get from the terminal, so that they flush), else SIGTERM.
+ */
+static int
+slot_stop_signal(const struct slot *s)
+{
+	const struct config_type *ct;
+
+	ct = config_type_find(&s->sv->plan->cfg, s->type->name);
+	if (ct != NULL && (ct->set & CONFIG_TYPE_STOP_SIGNAL))
+		return s->type->stop_signal;
+	return s->sv->stop_signal != 0 ? s->sv->stop_signal : SIGTERM;
 }
 
 /* Formats a timeout for messages: "5s", "2.5s". */
@@ -246,8 +272,8 @@ supervisor_stop_groups(struct supervisor *sv)
 		if (!slot_active(s))
 			continue;
 		if (sig == 0)
-			sig = s->type->stop_signal;
-		else if (sig != s->type->stop_signal)
+			sig = slot_stop_signal(s);
+		else if (sig != slot_stop_signal(s))
 			mixed = 1;
 	}
 	if (sig != 0 && !mixed)
@@ -262,11 +288,13 @@ supervisor_stop_groups(struct supervisor *sv)
 			continue;
 		if (mixed)
 			output_system("sending %s to %s",
-			    sig_name(s->type->stop_signal), s->name);
+			    sig_name(slot_stop_signal(s)), s->name);
 		if (slot_live(s))
 			s->state = SLOT_STOPPING;
 		s->kill_at = now + s->type->timeout_ms;
-		slot_signal(s, s->type->stop_signal);
+		slot_signal(s, slot_stop_signal(s));
+		/* A stopped group would never act on it. */
+		slot_signal(s, SIGCONT);
 	}
 	/* Descendants that escaped their groups were adopted by tfrun. */
 	sv->adopted = reaper_reap();
@@ -326,7 +354,30 @@ supervisor_check_end(struct supervisor *sv)
 		supervisor_arm(sv); /* the deadline timer polls what is left */
 		return;
 	}
+	/* What the groups wrote last may still be in their pipes: read it. */
+	if (proc_open_count() > 0) {
+		if (sv->pipes_deadline == 0)
+			sv->pipes_deadline = uv_now(&sv->loop) +
+			    SV_PIPES_GRACE_MS;
+		if (uv_now(&sv->loop) < sv->pipes_deadline) {
+			supervisor_arm(sv);
+			return;
+		}
+		sv->draining = 1;
+		proc_drain_all();
+		sv->draining = 0;
+	}
 	supervisor_close(sv);
+}
+
+/* An output pipe has closed: it may have been the last thing to wait for. */
+static void
+supervisor_pipe_closed(void *ctx)
+{
+	struct supervisor *sv = ctx;
+
+	if (!sv->draining && !sv->closing && sv->reason != SV_RUNNING)
+		supervisor_check_end(sv);
 }
 
 /* The one shutdown path: stop signal to every group, then the deadline. */
@@ -337,7 +388,8 @@ supervisor_shutdown(struct supervisor *sv, enum sv_reason reason,
 	if (sv->reason != SV_RUNNING)
 		return;
 	sv->reason = reason;
-	sv->status = reason == SV_INSTANCE ? status : 0;
+	sv->status = reason == SV_INSTANCE || reason == SV_OUTPUT_ERROR ?
+	    status : 0;
 	supervisor_stop_groups(sv);
 	supervisor_check_end(sv);
 }
@@ -513,6 +565,8 @@ supervisor_arm(struct supervisor *sv)
 	if (sv->reason != SV_RUNNING && sv->adopted > 0 &&
 	    (next == 0 || now + SV_POLL_MS < next))
 		next = now + SV_POLL_MS;
+	if (sv->pipes_deadline != 0 && (next == 0 || sv->pipes_deadline < next))
+		next = sv->pipes_deadline;
 	if (next == 0)
 		uv_timer_stop(&sv->deadline);
 	else
@@ -618,6 +672,42 @@ supervisor_sigchld_cb(uv_signal_t *handle, int signum)
 }
 
 /*
+ * ^Z: stops every group, then the supervisor itself (the keeper stops once
+ * the supervisor has). The instances are not in the terminal's process
+ * group, and SIGTSTP would be discarded in their orphaned groups, so they
+ * get SIGSTOP.
+ */
+static void
+supervisor_suspend(struct supervisor *sv)
+{
+	size_t i;
+
+	output_system("SIGTSTP received, stopping every process");
+	sv->stopped = 1;
+	for (i = 0; i < sv->nslots; i++) {
+		if (slot_active(sv->slots[i]))
+			slot_signal(sv->slots[i], SIGSTOP);
+	}
+	kill(getpid(), SIGSTOP);
+}
+
+/* fg/bg, or SIGCONT: the groups ^Z stopped go on too. */
+static void
+supervisor_continue(struct supervisor *sv)
+{
+	size_t i;
+
+	if (!sv->stopped)
+		return;
+	sv->stopped = 0;
+	for (i = 0; i < sv->nslots; i++) {
+		if (slot_active(sv->slots[i]))
+			slot_signal(sv->slots[i], SIGCONT);
+	}
+	output_system("SIGCONT received, every process continues");
+}
+
+/*
  * Handles a signal to tfrun: sent to the supervisor directly, or to the
  * keeper, which passes it on through its pipe (forwarded).
  */
@@ -642,6 +732,14 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	sv->last_signal_at = now;
 	sv->last_forwarded = forwarded;
 
+	if (signum == SIGTSTP) {
+		supervisor_suspend(sv);
+		return;
+	}
+	if (signum == SIGCONT) {
+		supervisor_continue(sv);
+		return;
+	}
 	if (signum == SIGUSR1 || signum == SIGUSR2) {
 		output_system("%s received, forwarding it to all processes",
 		    sig_name(signum));
@@ -654,6 +752,7 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	}
 	if (sv->reason == SV_RUNNING) {
 		sv->stop_signals++;
+		sv->stop_signal = signum == SIGINT ? SIGINT : SIGTERM;
 		output_system("%s received, starting shutdown",
 		    sig_name(signum));
 		supervisor_shutdown(sv, SV_REQUESTED, 0);
@@ -673,6 +772,11 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	}
 	output_system("%s received again", sig_name(signum));
 	supervisor_kill_all(sv);
+	/*
+	 * Do not wait any longer for a stdout nobody reads: what it cannot
+	 * take is dropped, so that tfrun ends promptly.
+	 */
+	output_hurry();
 }
 
 /* A signal sent to the supervisor itself. */
@@ -686,22 +790,30 @@ supervisor_signal_cb(uv_signal_t *handle, int signum)
 static void
 supervisor_resume(void *ctx)
 {
-	struct supervisor *sv = ctx;
-	size_t i;
-
-	for (i = 0; i < sv->nslots; i++) {
-		if (slot_live(sv->slots[i]))
-			proc_resume(sv->slots[i]->run);
-	}
+	(void)ctx;
+	proc_resume_all();
 }
 
-/* Stdout is gone (EPIPE): stop the formation as if asked to. */
+/*
+ * Writing stdout failed. EPIPE (its reader left, `tfrun start | head`) is a
+ * stop the user asked for: status 0. Any other error is reported on stderr,
+ * since the log itself cannot carry it, and tfrun exits 1.
+ */
 static void
-supervisor_output_closed(void *ctx)
+supervisor_output_closed(void *ctx, int error)
 {
 	struct supervisor *sv = ctx;
 
-	supervisor_shutdown(sv, SV_REQUESTED, 0);
+	if (error == EPIPE) {
+		supervisor_shutdown(sv, SV_REQUESTED, 0);
+		return;
+	}
+	fprintf(stderr, "tfrun: cannot write the log to standard output: %s\n",
+	    strerror(error));
+	if (sv->reason == SV_RUNNING)
+		supervisor_shutdown(sv, SV_OUTPUT_ERROR, 1);
+	else
+		sv->status = 1;
 }
 
 /* Adds a slot for instance n of type t. */
@@ -728,7 +840,7 @@ supervisor_add_slot(struct supervisor *sv, const struct plan_type *t,
 static int
 supervisor_color(const struct plan *p)
 {
-	const char *term;
+	const char *term, *no_color;
 
 	switch (p->cfg.color) {
 	case CONFIG_COLOR_ALWAYS:
@@ -736,8 +848,11 @@ supervisor_color(const struct plan *p)
 	case CONFIG_COLOR_NEVER:
 		return 0;
 	default:
+		/* no-color.org: only a non-empty NO_COLOR turns colour off. */
 		term = getenv("TERM");
-		return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL &&
+		no_color = getenv("NO_COLOR");
+		return isatty(STDOUT_FILENO) &&
+		    (no_color == NULL || *no_color == '\0') &&
 		    (term == NULL || strcmp(term, "dumb") != 0);
 	}
 }
@@ -776,6 +891,7 @@ supervisor_run(const struct plan *plan)
 
 	/* Orphaned descendants come to tfrun, to be reaped and stopped. */
 	reaper_enable();
+	proc_on_idle(supervisor_pipe_closed, &sv);
 
 	/* A closed stdout must be an EPIPE error, not a fatal signal. */
 	memset(&sa, 0, sizeof sa);

@@ -58,7 +58,7 @@ fuzz_reassign(void *ctx, const char *key, const char *value, unsigned line)
 static void
 fuzz_round_trip(const char *value)
 {
-	struct dotenv_ops ops = { fuzz_lookup_all, fuzz_reassign, NULL };
+	struct dotenv_ops ops = { fuzz_lookup_all, fuzz_reassign, NULL, NULL };
 	struct fuzz_reparse rp = { value, 0 };
 	struct buf b = BUF_INIT;
 	char *cause = NULL;
@@ -102,12 +102,22 @@ fuzz_check_cause(const char *cause)
 	}
 }
 
+/* A warning is one line naming the file, like an error. */
+static void
+fuzz_warn(void *ctx, const char *message)
+{
+	(void)ctx;
+	if (strncmp(message, "f.env:", 6) != 0 ||
+	    strchr(message, '\n') != NULL)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char *const preset[] = { "HOME=/home/u", "E=", "A-B=dash",
 	    NULL };
-	struct dotenv_ops ops = { fuzz_lookup, fuzz_assign, NULL };
+	struct dotenv_ops ops = { fuzz_lookup, fuzz_assign, NULL, fuzz_warn };
 	struct fuzz_state fs;
 	char *cause = NULL;
 	size_t i;

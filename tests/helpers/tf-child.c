@@ -197,6 +197,21 @@ signame(int sig)
 	return num;
 }
 
+/* Writes n empty lines, 64 KiB at a time: the worst case for a prefix. */
+static void
+blank(long n)
+{
+	static char nl[64 * 1024];
+	size_t k;
+
+	memset(nl, '\n', sizeof nl);
+	while (n > 0) {
+		k = n < (long)sizeof nl ? (size_t)n : sizeof nl;
+		write_all(STDOUT_FILENO, nl, k);
+		n -= (long)k;
+	}
+}
+
 /* Prints n lines "id i ....", each about 60 bytes, through stdio. */
 static void
 flood(long n, const char *id)
@@ -262,6 +277,23 @@ read_stdin(void)
 		    line);
 }
 
+/*
+ * Echoes each line of stdin as "stdin=LINE" until end of file, then says
+ * "stdin=EOF" and exits 1, as watchers such as `esbuild --watch` do when
+ * their stdin closes.
+ */
+static void
+watch_stdin(void)
+{
+	char line[4096];
+
+	while (fgets(line, sizeof line, stdin) != NULL)
+		say(STDOUT_FILENO, "stdin=%.*s", (int)strcspn(line, "\n"),
+		    line);
+	say(STDOUT_FILENO, "stdin=EOF");
+	exit(1);
+}
+
 /* Writes the bytes spelled in hex by s. */
 static void
 raw(const char *s, const char *arg)
@@ -297,7 +329,9 @@ act(const char *a)
 		text = strchr(arg, ':') != NULL ? strchr(arg, ':') + 1 : "line";
 		for (i = 1; i <= n; i++)
 			say(STDOUT_FILENO, "%s %ld", text, i);
-	} else if (strncmp(a, "flood:", 6) == 0)
+	} else if (strncmp(a, "blank:", 6) == 0)
+		blank(number(arg, a));
+	else if (strncmp(a, "flood:", 6) == 0)
 		flood(number(arg, a), after(arg));
 	else if (strncmp(a, "err:", 4) == 0)
 		say(STDERR_FILENO, "%s", arg);
@@ -337,6 +371,8 @@ act(const char *a)
 		    getcwd(cwd, sizeof cwd) != NULL ? cwd : "?");
 	else if (strcmp(a, "stdin") == 0)
 		read_stdin();
+	else if (strcmp(a, "watch-stdin") == 0)
+		watch_stdin();
 	else if (strncmp(a, "grandchild:", 11) == 0)
 		spawn("grandchild", number(arg, a), 0);
 	else if (strncmp(a, "orphan:", 7) == 0)

@@ -50,7 +50,9 @@ tf check
 assert_match "PORT from .env is the base port" '^would start: web\.1 \(port 7000\), worker\.1 \(port 7100\)' "$OUT"
 TF_ENV=(PORT=7500)
 tf check
-assert_match "PORT from the real env wins over .env" '^would start: web\.1 \(port 7500\), worker\.1 \(port 7600\)' "$OUT"
+assert_match "PORT from .env wins over the real env" '^would start: web\.1 \(port 7000\), worker\.1 \(port 7100\)' "$OUT"
+tf check --no-env-override
+assert_match "--no-env-override: PORT from the real env wins" '^would start: web\.1 \(port 7500\), worker\.1 \(port 7600\)' "$OUT"
 TF_ENV=()
 rm .env
 
@@ -165,6 +167,65 @@ tf check
 assert_eq "[process.web] for a real type: exit 0" 0 "$RC"
 rm tfrun.ini
 
+# --- tfrun.ini errors are listed even when the Procfile is broken too
+printf 'web x\n' >Procfile.broken
+printf '[tfrun]\nformation = web=x\nport = abc\n[process.web]\ntimeout = q\n' >tfrun.ini
+tf check -f Procfile.broken
+check_invalid "broken Procfile and tfrun.ini" '^tfrun: Procfile\.broken:1: '
+assert_match "broken Procfile: the ini's bad formation too" '^tfrun: tfrun\.ini:2: ' "$ERR"
+assert_match "broken Procfile: the ini's bad port too" '^tfrun: tfrun\.ini:3: ' "$ERR"
+assert_match "broken Procfile: the ini's bad timeout too" '^tfrun: tfrun\.ini:5: ' "$ERR"
+rm tfrun.ini Procfile.broken
+
+# --- -q (quiet) names types of the Procfile
+printf '[tfrun]\nquiet = nope\n' >tfrun.ini
+tf check
+check_invalid "quiet = nope in tfrun.ini" "^tfrun: tfrun\.ini:2: no process type 'nope'"
+rm tfrun.ini
+TF_ENV=(TFRUN_QUIET=clock)
+tf check
+assert_eq "TFRUN_QUIET=clock: exit 0" 0 "$RC"
+TF_ENV=()
+
+# --- readiness and order (SPEC section 6b): errors name tfrun.ini's line
+printf 'web: a\nworker: b\nclock: c\n' >Procfile
+cat >tfrun.ini <<'EOF2'
+[process.web]
+after = worker:ready, clock:started
+ready = http://127.0.0.1:$PORT/health
+[process.worker]
+ready = tcp:$PORT
+EOF2
+tf check
+assert_eq "after and ready: exit 0" 0 "$RC"
+assert_match "after: check prints the start order" '^start order: worker, clock -> web$' "$OUT"
+printf '[process.web]\n\nafter = nope, worker\n' >tfrun.ini
+tf check
+check_invalid "after: an unknown type" "^tfrun: tfrun\.ini:3: after: no process type 'nope' in the Procfile$"
+cat >tfrun.ini <<'EOF2'
+[process.web]
+after = worker
+[process.worker]
+after = clock:done
+[process.clock]
+after = web:started
+EOF2
+tf check
+check_invalid "after: a cycle names its members" '^tfrun: tfrun\.ini:2: dependency cycle: web -> worker -> clock -> web$'
+printf '[process.web]\nafter = web\n' >tfrun.ini
+tf check
+check_invalid "after: a type waiting for itself" '^tfrun: tfrun\.ini:2: dependency cycle: web -> web$'
+printf '[process.web]\nready = log:(\n[process.worker]\nready = tcp:host\n' >tfrun.ini
+tf check
+check_invalid "ready: a bad regex" "^tfrun: tfrun\.ini:2: ready: 'log:\(' is not a valid regular expression: "
+assert_match "ready: a bad tcp probe" "^tfrun: tfrun\.ini:4: ready: 'tcp:host' is not tcp:PORT" "$ERR"
+printf '[process.web]\nstdin = true\n[process.worker]\nstdin = yes\n' >tfrun.ini
+tf check
+check_invalid "stdin = true twice" '^tfrun: tfrun\.ini:4: stdin: only one type can read the terminal \(web already does, line 2\)$'
+rm tfrun.ini
+tf check --stdin nope.1
+check_invalid "--stdin: an unknown type" "^tfrun: --stdin: no process type 'nope' in the Procfile$"
+
 # --- keys that are not shell identifiers: a warning, still valid
 printf 'a.b=1\nGOOD_KEY=2\nx-y=3\n1A=4\n_ok=5\n' >.env
 tf check
@@ -176,6 +237,16 @@ assert_match "warning for 1A" '^tfrun: warning: .*1A' "$ERR"
 assert_no_match "no warning for GOOD_KEY" 'GOOD_KEY' "$ERR"
 assert_no_match "no warning for _ok" "_ok" "$ERR"
 assert_no_match "warnings are not on stdout" 'warning' "$OUT"
+assert_match "a key warning names the file and line" '^tfrun: warning: \.env:4: .*1A' "$ERR"
+rm .env
+
+# --- a reference to a name set nowhere: a warning naming the line
+printf 'DB_PASS=s3cr$tP@ss\nOK=${NOPE:-fine}\nHOME_TOO=$HOME\nB=${MISSING}\n' >.env
+tf check
+assert_eq "unset reference: still valid" 0 "$RC"
+assert_match "unset reference: \$tP in an unquoted password" '^tfrun: warning: \.env:1: \$tP is not set; it expands to ""$' "$ERR"
+assert_match "unset reference: \${MISSING}" '^tfrun: warning: \.env:4: \$\{MISSING\} is not set; it expands to ""$' "$ERR"
+assert_eq "unset reference: no warning for a default or a set name" 2 "$(grep -c 'is not set' "$T/.stderr")"
 rm .env
 
 finish

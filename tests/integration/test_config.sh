@@ -39,7 +39,8 @@ TF_ENV=(PORT=9100)
 printf 'PORT=9000\n' >.env
 starts "port: tfrun.ini beats the env's PORT" 'web\.1 \(port 6000\), worker\.1 \(port 6100\)'
 rm tfrun.ini
-starts "port: the real PORT without settings" 'web\.1 \(port 9100\), worker\.1 \(port 9200\)'
+starts "port: .env's PORT beats the real PORT (env files win)" 'web\.1 \(port 9000\), worker\.1 \(port 9100\)'
+starts "port: the real PORT with --no-env-override" 'web\.1 \(port 9100\), worker\.1 \(port 9200\)' --no-env-override
 TF_ENV=()
 starts "port: .env's PORT without settings" 'web\.1 \(port 9000\), worker\.1 \(port 9100\)'
 rm .env
@@ -177,14 +178,19 @@ TF_ENV=()
 # env_override from tfrun.ini and TFRUN_ENV_OVERRIDE.
 TF_ENV=(FOO=real)
 tf run -d app "$C" env:FOO
-assert_eq "the real env wins by default" "FOO=real" "$OUT"
-printf '[tfrun]\nprocfile = Procfile.dev\nenv = a.env\nenv_override = true\n' >app/tfrun.ini
+assert_eq "env files win by default" "FOO=app-a" "$OUT"
+printf '[tfrun]\nprocfile = Procfile.dev\nenv = a.env\nenv_override = false\n' >app/tfrun.ini
 tf run -d app "$C" env:FOO
-assert_eq "env_override = true in tfrun.ini" "FOO=app-a" "$OUT"
-printf '[tfrun]\nprocfile = Procfile.dev\nenv = a.env\n' >app/tfrun.ini
+assert_eq "env_override = false in tfrun.ini" "FOO=real" "$OUT"
 TF_ENV=(FOO=real TFRUN_ENV_OVERRIDE=1)
 tf run -d app "$C" env:FOO
-assert_eq "TFRUN_ENV_OVERRIDE=1" "FOO=app-a" "$OUT"
+assert_eq "TFRUN_ENV_OVERRIDE=1 beats tfrun.ini" "FOO=app-a" "$OUT"
+printf '[tfrun]\nprocfile = Procfile.dev\nenv = a.env\n' >app/tfrun.ini
+TF_ENV=(FOO=real TFRUN_ENV_OVERRIDE=0)
+tf run -d app "$C" env:FOO
+assert_eq "TFRUN_ENV_OVERRIDE=0" "FOO=real" "$OUT"
+tf run -d app --env-override "$C" env:FOO
+assert_eq "--env-override beats TFRUN_ENV_OVERRIDE=0" "FOO=app-a" "$OUT"
 TF_ENV=()
 
 # Errors in the root's tfrun.ini are named by its path.

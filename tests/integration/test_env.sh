@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tfrun env: PORT and PS per instance; tricky .env values survive the trip
 # .env -> process, and .env -> `tfrun env` -> .env -> process, byte for
-# byte; precedence of the real environment, of later files and of
-# --env-override; the output is sorted.
+# byte; precedence of env files over the real environment (and of
+# --no-env-override), of later files; the output is sorted.
 . "$(dirname "$0")/lib.sh"
 
 C=$TF_CHILD
@@ -50,6 +50,19 @@ for name in nope nope.1 web.0; do
 	assert_eq "env $name: nothing on stdout" "" "$OUT"
 	assert_match "env $name: an error naming it" "^tfrun: .*$name" "$ERR"
 done
+
+# env NAME checks only the port NAME uses; PWD is the root, as the process
+# gets it.
+tf env -p 65500 web
+assert_eq "env web -p 65500 while worker would be above 65535: exit 0" 0 "$RC"
+assert_match "env web -p 65500: PORT" '^PORT="?65500"?$' "$OUT"
+tf env -p 65500 worker
+assert_eq "env worker -p 65500: its own port is above 65535" 1 "$RC"
+assert_match "env worker -p 65500: says so" '^tfrun: env: .worker.*65535' "$ERR"
+mkdir -p sub
+(cd sub && "${CLEAN_ENV[@]}" PWD="$T/sub" "$TFRUN" env -d .. web) >pwd.txt 2>&1
+assert_match "env NAME: PWD is the root" "^PWD=\"?$(pwd -P)\"?\$" "$(cat pwd.txt)"
+rm -r sub pwd.txt
 
 # PORT and PS override everything, the real environment included.
 printf 'PS=from-file\nPORT=7000\n' >.env
@@ -265,12 +278,18 @@ printf 'FOO=a\nA_ONLY=a-only\n' >a.env
 printf 'FOO=b\n' >b.env
 assert_eq ".env alone" $'FOO=file\nx' "$(child_env FOO)"
 TF_ENV=(FOO=real)
-assert_eq "the real env wins over .env" $'FOO=real\nx' "$(child_env FOO)"
+assert_eq ".env wins over the real env by default" $'FOO=file\nx' "$(child_env FOO)"
 tf env
-assert_match "tfrun env shows the real value" '^FOO="?real"?$' "$OUT"
-assert_eq "the real env wins over -e files" $'FOO=real\nx' "$(child_env FOO -e a.env,b.env)"
-assert_eq "--env-override: the file wins" $'FOO=file\nx' "$(child_env FOO --env-override)"
-assert_eq "--env-override: the last file wins" $'FOO=b\nx' "$(child_env FOO --env-override -e a.env,b.env)"
+assert_match "tfrun env shows the file value" '^FOO="?file"?$' "$OUT"
+assert_eq "the last -e file wins over the real env" $'FOO=b\nx' "$(child_env FOO -e a.env,b.env)"
+assert_eq "--env-override (the default) is accepted" $'FOO=file\nx' "$(child_env FOO --env-override)"
+assert_eq "--no-env-override: the real env wins" $'FOO=real\nx' "$(child_env FOO --no-env-override)"
+assert_eq "--no-env-override: the real env wins over -e files" $'FOO=real\nx' \
+	"$(child_env FOO --no-env-override -e a.env,b.env)"
+assert_eq "the last of --env-override and --no-env-override counts" $'FOO=file\nx' \
+	"$(child_env FOO --no-env-override --env-override)"
+tf env --no-env-override
+assert_match "tfrun env --no-env-override shows the real value" '^FOO="?real"?$' "$OUT"
 TF_ENV=()
 assert_eq "-e a,b: the later file wins" $'FOO=b\nx' "$(child_env FOO -e a.env,b.env)"
 assert_eq "-e b -e a: the later file wins" $'FOO=a\nx' "$(child_env FOO -e b.env -e a.env)"
@@ -282,9 +301,9 @@ assert_eq "TFRUN_ENV is read" $'FOO=b\nx' "$(child_env FOO)"
 TF_ENV=()
 assert_eq "expansion in the file" $'GREETING=hi file\nx' "$(child_env GREETING)"
 TF_ENV=(NAME=real)
-assert_eq "expansion sees the real env value" $'GREETING=hi real\nx' "$(child_env GREETING)"
-assert_eq "--env-override: expansion sees the file value" $'GREETING=hi file\nx' \
-	"$(child_env GREETING --env-override)"
+assert_eq "expansion sees the file's value, which won" $'GREETING=hi file\nx' "$(child_env GREETING)"
+assert_eq "--no-env-override: expansion sees the real env value" $'GREETING=hi real\nx' \
+	"$(child_env GREETING --no-env-override)"
 TF_ENV=()
 # An expansion in a later file sees the earlier file's value.
 printf 'REF="from a: ${A_ONLY}"\n' >c.env

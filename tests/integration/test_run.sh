@@ -150,8 +150,32 @@ mkdir -p bin
 printf '#!/bin/sh\necho "mytool $*"\n' >bin/mytool
 chmod 755 bin/mytool
 printf 'PATH=%s/bin:${PATH}\n' "$T" >path.env
-tf run --env-override -e path.env mytool a b
+tf run -e path.env mytool a b
 assert_eq "the command is searched for in the merged PATH" "mytool a b" "$OUT"
+# PATH=./bin:$PATH in .env takes effect by default (env files win), and a
+# relative entry is relative to the root, where run executes.
+mkdir -p pathapp/bin
+printf '#!/bin/sh\necho "tool in $(pwd -P): $*"\n' >pathapp/bin/tool
+chmod 755 pathapp/bin/tool
+printf 'PATH=./bin:$PATH\n' >pathapp/.env
+tf run -d pathapp tool x
+assert_eq "PATH=./bin:\$PATH in .env finds ./bin/tool" "tool in $(cd pathapp && pwd -P): x" "$OUT"
+tf run -d pathapp 'tool y'
+assert_eq "PATH=./bin:\$PATH in .env: through sh -c too" "tool in $(cd pathapp && pwd -P): y" "$OUT"
+tf run -d pathapp --no-env-override tool x
+assert_eq "--no-env-override: the real PATH wins, no tool" 127 "$RC"
+
+# --- run checks only the port it uses (SPEC section 9)
+tf run -p 65500 "$C" env:PORT
+assert_eq "run -p 65500 with types above 65535: exit 0" 0 "$RC"
+assert_eq "run -p 65500: PORT=65500" "PORT=65500" "$OUT"
+TF_ENV=(TFRUN_FORMATION=nope=1)
+tf run "$C" env:PS
+assert_eq "run ignores the formation it does not use" "PS=run.1" "$OUT"
+TF_ENV=()
+# The command gets PWD as a process of start would: the root.
+tf run -d app "$C" env:PWD
+assert_eq "run: PWD is the root" "PWD=$root" "$OUT"
 
 # --- "--" and the command's own options
 tf run -- "$C" print:1:after-dashes

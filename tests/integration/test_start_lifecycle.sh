@@ -11,6 +11,8 @@ web: $C print:1:up wait
 worker: $C print:1:up wait
 EOF2
 for sig in INT TERM HUP; do
+	# ^C gives the processes SIGINT, as the terminal would under foreman.
+	stop=TERM; [ "$sig" = INT ] && stop=INT
 	start_bg out.txt start
 	wait_for out.txt 'web\.1 +\| up 1' && wait_for out.txt 'worker\.1 +\| up 1'
 	kill -"$sig" "$BG"
@@ -18,10 +20,50 @@ for sig in INT TERM HUP; do
 	out=$(cat out.txt)
 	assert_eq "SIG$sig: exit 0" 0 "$RC"
 	assert_match "SIG$sig: logged" "system +\\| SIG$sig received, starting shutdown" "$out"
-	assert_match "SIG$sig: stop signal to all" 'system +\| sending SIGTERM to all processes' "$out"
-	assert_match "SIG$sig: web ended by it" 'web\.1 terminated by SIGTERM' "$out"
-	assert_match "SIG$sig: worker ended by it" 'worker\.1 terminated by SIGTERM' "$out"
+	assert_match "SIG$sig: SIG$stop to all" "system +\\| sending SIG$stop to all processes" "$out"
+	assert_match "SIG$sig: web ended by SIG$stop" "web\\.1 terminated by SIG$stop" "$out"
+	assert_match "SIG$sig: worker ended by SIG$stop" "worker\\.1 terminated by SIG$stop" "$out"
 done
+
+# --- ^C: a Python program without -u gets SIGINT, so it flushes the output
+# it buffered (SIGTERM would kill it with the lines still in its buffer)
+cat >Procfile <<'EOF2'
+py: python3 -c "import sys, time; print('buffered line'); print('asleep', file=sys.stderr); time.sleep(60)"
+EOF2
+start_bg out.txt start
+# stderr is line-buffered: "asleep" comes at once, stdout's line is held.
+wait_for out.txt 'py\.1 +\| asleep'
+assert_no_match "python holds its stdout line in its buffer" 'buffered line' "$(cat out.txt)"
+kill -INT "$BG"
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_match "^C: python's buffered line is flushed" 'py\.1 +\| buffered line' "$out"
+assert_eq "^C: exit 0" 0 "$RC"
+
+# --- a per-type stop_signal wins over ^C's SIGINT
+cat >Procfile <<EOF2
+web: $C trapexit:TERM:0 trapexit:INT:0 print:1:ready wait
+EOF2
+printf '[process.web]\nstop_signal = SIGTERM\n' >tfrun.ini
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1'
+kill -INT "$BG"
+wait_exit "$BG" 15
+assert_match "^C with stop_signal = SIGTERM: web gets SIGTERM" 'web\.1 +\| got SIGTERM' "$(cat out.txt)"
+rm tfrun.ini
+
+# --- a stopped group gets SIGCONT with its stop signal, so it can act on it
+cat >Procfile <<EOF2
+web: $C trapexit:TERM:0 print:1:ready wait
+EOF2
+start_bg out.txt start -t 10
+wait_for out.txt 'web\.1 +\| ready 1'
+wpid=$(sed -nE 's/.*web\.1 started with pid ([0-9]+).*/\1/p' out.txt)
+kill -STOP "$wpid"
+kill -TERM "$BG"
+wait_exit "$BG" 8
+assert_eq "stopped instance: tfrun stops within the timeout" 0 "$RC"
+assert_match "stopped instance got SIGCONT and then acted on SIGTERM" 'web\.1 +\| got SIGTERM' "$(cat out.txt)"
 
 # --- SIGKILL after the timeout, measured
 cat >Procfile <<EOF2
@@ -45,10 +87,13 @@ fi
 assert_eq "shutdown asked for: exit 0 even though SIGKILLed" 0 "$RC"
 
 # --- a second SIGINT kills at once
+cat >Procfile <<EOF2
+stubborn: exec $C ignore:TERM ignore:INT print:1:ready wait
+EOF2
 start_bg out.txt start -t 60
 wait_for out.txt 'stubborn\.1 +\| ready 1'
 kill -INT "$BG"
-wait_for out.txt 'sending SIGTERM to all processes'
+wait_for out.txt 'sending SIGINT to all processes'
 t0=$(date +%s%N)
 kill -INT "$BG"
 wait_exit "$BG" 15
@@ -79,9 +124,11 @@ rm tfrun.ini
 
 # --- when an instance's exit started the shutdown, the first ^C does not
 # escalate; a second one does
+# (quitter waits until stubborn ignores the signals: no race with its start)
+rm -f ready.flag
 cat >Procfile <<EOF2
-stubborn: exec $C ignore:TERM ignore:INT print:1:ready wait
-quitter: $C print:1:bye exit:2
+stubborn: trap '' TERM INT; touch ready.flag; exec $C print:1:ready wait
+quitter: while [ ! -e ready.flag ]; do sleep 0.01; done; exec $C print:1:bye exit:2
 EOF2
 start_bg out.txt start -t 60
 wait_for out.txt 'sending SIGTERM to all processes'
@@ -266,5 +313,90 @@ assert_eq "stderr closed: the instance's status" 3 "$?"
 "${CLEAN_ENV[@]}" "$TFRUN" start >&- 2>err.txt
 assert_eq "stdout closed: the instance's status" 3 "$?"
 assert_no_match "no assertion failure" 'Assertion' "$(cat out.txt err.txt)"
+
+# --- a simple command with operators inside quotes is exec'd: the program
+# itself is the instance's pid and gets the signals, not a waiting shell
+cat >Procfile <<'EOF2'
+py: python3 -c "import os, signal, sys, time; signal.signal(signal.SIGTERM, lambda *a: (print('py got TERM', flush=True), sys.exit(0))); print('pid', os.getpid(), flush=True); time.sleep(60)"
+EOF2
+start_bg out.txt start
+wait_for out.txt 'py\.1 +\| pid [0-9]+'
+started=$(sed -nE 's/.*py\.1 started with pid ([0-9]+).*/\1/p' out.txt)
+own=$(sed -nE 's/.*py\.1 +\| pid ([0-9]+).*/\1/p' out.txt)
+assert_eq "python -c \"a; b\": the logged pid is python's own" "$started" "$own"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_match "python got the stop signal itself" 'py\.1 +\| py got TERM' "$out"
+assert_match "and its exit is what is reported" 'py\.1 exited with code 0' "$out"
+
+# --- what the rest of a group writes after its leader exited is logged,
+# however late (nothing is cut off after a fixed delay)
+cat >Procfile <<EOF2
+bg: (sleep 1.2; echo late; sleep 0.3; echo later) & echo early
+web: $C wait
+EOF2
+start_bg out.txt start --can-die bg
+wait_for out.txt 'bg\.1 +\| later' 10
+out=$(cat out.txt)
+assert_match "the leader's own line" 'bg\.1 +\| early' "$out"
+assert_match "the end is reported when the leader exits" 'bg\.1 exited with code 0' "$out"
+assert_match "a line 1.2 s after the leader's exit" 'bg\.1 +\| late$' "$out"
+e=$(grep -nE 'bg\.1 exited' out.txt | cut -d: -f1); l=$(grep -nE 'bg\.1 +\| late$' out.txt | cut -d: -f1)
+[ -n "$e" ] && [ -n "$l" ] && [ "$e" -lt "$l" ] && pass "late line after the exit line" || fail "late line after the exit line"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "late output: stopped cleanly" 0 "$RC"
+
+# --- at shutdown, what is left of a group is stopped with it and its last
+# words are logged before tfrun exits
+cat >Procfile <<EOF2
+bg: $C trapexit:TERM:0 print:1:member wait & echo leader-gone
+web: $C wait
+EOF2
+start_bg out.txt start --can-die bg
+wait_for out.txt 'bg\.1 +\| member 1'
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_match "a group member's words at shutdown" 'bg\.1 +\| got SIGTERM' "$(cat out.txt)"
+
+# --- ^Z (SIGTSTP) stops the whole formation, every instance included;
+# SIGCONT (fg) resumes it all
+state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
+# wait_state STATE PID...: waits until every pid is in STATE.
+wait_state() {
+	local want=$1 p ok deadline=$((SECONDS + 10))
+	shift
+	while [ $SECONDS -lt $deadline ]; do
+		ok=1
+		for p in "$@"; do [ "$(state "$p")" = "$want" ] || ok=0; done
+		[ $ok = 1 ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+cat >Procfile <<EOF2
+web: $C print:1:ready wait
+worker: sh -c "$C print:1:ready wait & wait"
+EOF2
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1' && wait_for out.txt 'worker\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+members=$(for p in $(sed -nE 's/.*started with pid ([0-9]+).*/\1/p' out.txt); do ps -o pid= -s "$p"; done | tr -s ' \n' ' ')
+assert_eq "three instance processes" 3 "$(wc -w <<<"$members")"
+kill -TSTP "$BG"
+wait_state T $members && pass "^Z: every instance process is stopped" ||
+	fail "^Z: every instance process is stopped ($(for p in $members; do state "$p"; done))"
+wait_state T "$sup" "$BG" && pass "^Z: tfrun's processes are stopped" ||
+	fail "^Z: tfrun's processes are stopped"
+kill -CONT "$BG"
+wait_state S $members && pass "SIGCONT: every instance runs again" ||
+	fail "SIGCONT: every instance runs again ($(for p in $members; do state "$p"; done))"
+wait_state S "$sup" "$BG" && pass "SIGCONT: tfrun runs again" || fail "SIGCONT: tfrun runs again"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "after ^Z and fg, a clean stop" 0 "$RC"
+assert_match "^Z logged" 'SIGTSTP received, stopping every process' "$(cat out.txt)"
+assert_match "fg logged" 'SIGCONT received, every process continues' "$(cat out.txt)"
 
 finish

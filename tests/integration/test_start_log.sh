@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tfrun start: the log stream — prefix format, padding, colours, PORT/PS,
-# system lines, partial and long lines, stdin from /dev/null.
+# system lines, partial and long lines, stdin an open pipe.
 . "$(dirname "$0")/lib.sh"
 
 C=$TF_CHILD
@@ -35,7 +35,8 @@ assert_match "width at least 6, no timestamp" '^a\.1    \| x 1$' "$out"
 assert_match "system line without timestamp" '^system \| a\.1 exited with code 0$' "$out"
 out=$(tfrun start --no-prefix 2>&1)
 assert_match "no prefix: bare text" '^x 1$' "$out"
-assert_no_match "no prefix: no bars" '\| ' "$out"
+assert_no_match "no prefix: no bars on the processes' lines" '^x.*\| ' "$out"
+assert_match "no prefix: system lines keep their label" '^system \| a\.1 exited with code 0$' "$out"
 
 # --- colours: forced on; foreman's order; system bold white
 cat >Procfile <<EOF2
@@ -56,6 +57,9 @@ if command -v script >/dev/null 2>&1; then
 	assert_match "auto on a terminal: colour" $'\033\\[36m' "$out"
 	out=$("${CLEAN_ENV[@]}" TERM=xterm NO_COLOR=1 script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
 	assert_no_match "auto with NO_COLOR: none" $'\033\\[3' "$out"
+	# no-color.org: an empty NO_COLOR is as if it were unset.
+	out=$("${CLEAN_ENV[@]}" TERM=xterm NO_COLOR= script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
+	assert_match "auto with an empty NO_COLOR: colour" $'\033\\[36m' "$out"
 	out=$("${CLEAN_ENV[@]}" TERM=dumb script -qec "$TFRUN start --can-die one,two" /dev/null 2>&1)
 	assert_no_match "auto with TERM=dumb: none" $'\033\\[3' "$out"
 else
@@ -97,14 +101,29 @@ kill -INT "$BG"
 wait_exit "$BG" 15
 assert_eq "SIGINT exits 0" 0 "$RC"
 
-# --- a 100 KiB line is cut into a 64 KiB piece and the rest; stdin is empty
+# --- a 100 KiB line is cut into a 64 KiB piece and the rest
 cat >Procfile <<EOF2
-l: $C long:102400 stdin
+l: $C long:102400
 EOF2
 tfrun start --no-prefix >out.txt 2>&1
 lens=$(grep -E '^x+$' out.txt | awk '{ print length($0) }' | tr '\n' ' ')
 assert_eq "long line cut at 64 KiB" "65536 36864 " "$lens"
-assert_match "stdin is /dev/null" '^stdin=EOF$' "$(cat out.txt)"
+
+# --- stdin is a pipe that stays open and delivers nothing: a watcher that
+# exits when its stdin closes (esbuild --watch) keeps running
+cat >Procfile <<EOF2
+watch: $C print:1:watching watch-stdin
+late: $C sleep:500 print:1:later wait
+EOF2
+start_bg out.txt start
+wait_for out.txt 'late\.1 +\| later 1'
+wpid=$(sed -nE 's/.*watch\.1 started with pid ([0-9]+).*/\1/p' out.txt)
+assert_match "stdin is a pipe" '^pipe:' "$(readlink "/proc/$wpid/fd/0" 2>&1)"
+assert_no_match "the watcher read no end of file" 'stdin=EOF|watch\.1 exited' "$(cat out.txt)"
+kill -0 "$wpid" 2>/dev/null && pass "the watcher still runs" || fail "the watcher still runs"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "stopped cleanly" 0 "$RC"
 cat >Procfile <<EOF2
 l: $C long:131072
 EOF2

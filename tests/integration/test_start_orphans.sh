@@ -99,9 +99,31 @@ kill_and_check() {
 formation
 start_bg out.txt start
 wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
 kill_and_check "SIGKILL to tfrun" "$BG"
 wait_exit "$BG" 5
-alive "$(pgrep -P "$BG" 2>/dev/null | head -1)" 2>/dev/null && fail "no supervisor left" || pass "no supervisor left"
+[ -n "$sup" ] && pass "the supervisor was found" || fail "the supervisor was found"
+deadline=$((SECONDS + 5))
+while alive "$sup" && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
+alive "$sup" && fail "no supervisor left" || pass "no supervisor left"
+
+# SIGKILL to every process of this tfrun whose name matches "tfrun", as
+# `pkill -9 tfrun` or `killall -9 tfrun` would (found by pid here: tests
+# run in parallel): the supervisor's name does not match, so it lives long
+# enough to kill the formation.
+formation
+start_bg out.txt start
+wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+assert_no_match "the supervisor's name does not match tfrun" 'tfrun' "$(cat "/proc/$sup/comm")"
+assert_match "the keeper's name does" 'tfrun' "$(cat "/proc/$BG/comm")"
+victims=$(for p in "$BG" "$sup"; do grep -q tfrun "/proc/$p/comm" 2>/dev/null && echo "$p"; done)
+kill_and_check "SIGKILL to every process named tfrun" "$victims"
+wait_exit "$BG" 5
+deadline=$((SECONDS + 5))
+while alive "$sup" && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
+alive "$sup" && fail "kill by name: the supervisor exits after its cleanup" ||
+	pass "kill by name: the supervisor exits after its cleanup"
 
 # The supervisor (tfrun's child) killed: the keeper cleans up and exits
 # with 128 + 9.
@@ -111,6 +133,23 @@ wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
 kill_and_check "SIGKILL to the supervisor" "$(pgrep -P "$BG")"
 wait_exit "$BG" 10
 assert_eq "the keeper exits 137" 137 "$RC"
+
+# A signal the keeper forwards after the supervisor died (here: held while
+# the keeper is stopped) finds a pipe without a reader: the keeper must not
+# die of SIGPIPE, and still cleans up.
+formation
+start_bg out.txt start
+wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+kill -STOP "$BG"
+kill -KILL "$sup"
+while alive "$sup"; do sleep 0.02; done
+kill -TERM "$BG"
+kill -CONT "$BG"
+wait_exit "$BG" 10
+assert_eq "the keeper survives the forward to a dead supervisor (137, not 141)" 137 "$RC"
+opid=$(grep -E 'c\.1 +\| orphan pid=' out.txt | sed -E 's/.*pid=([0-9]+).*/\1/')
+alive "$opid" && fail "and its cleanup killed the formation" || pass "and its cleanup killed the formation"
 
 # --- a process that escapes its group during the shutdown (its shell dies
 # of the stop signal) gets the stop signal too, not only SIGKILL later
@@ -181,5 +220,35 @@ if pid == 0:
 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))' "$TFRUN" 2>/dev/null)
 assert_eq "SIGCHLD ignored by the parent: status 3" 3 "$rc"
+
+# --- a recycled pid: a process outside the formation that got the pid, and
+# so the session id, of an instance that ended is never killed by the
+# keeper's cleanup (root only: the test picks the pid with ns_last_pid)
+if [ "$(id -u)" = 0 ] && [ -w /proc/sys/kernel/ns_last_pid ]; then
+	cat >Procfile <<EOF2
+short: $C print:1:bye exit:0
+web: $C print:1:ready wait
+EOF2
+	start_bg out.txt start --can-die short
+	wait_for out.txt 'short\.1 exited with code 0' && wait_for out.txt 'web\.1 +\| ready 1'
+	old=$(sed -nE 's/.*short\.1 started with pid ([0-9]+).*/\1/p' out.txt)
+	foreign=""
+	for try in $(seq 50); do
+		echo $((old - 1)) >/proc/sys/kernel/ns_last_pid
+		setsid sleep 600 &
+		if [ "$!" = "$old" ]; then foreign=$!; break; fi
+		kill -KILL "$!" 2>/dev/null
+	done
+	BG_PIDS="$BG_PIDS $foreign"
+	assert_eq "a foreign session leader got the old instance's pid" "$old" "$foreign"
+	assert_eq "its session id is that pid" "$old" "$(ps -o sid= -p "$foreign" | tr -d ' ')"
+	kill -KILL "$(pgrep -P "$BG")"
+	wait_exit "$BG" 10
+	alive "$foreign" && pass "the keeper's cleanup left the recycled pid alone" ||
+		fail "the keeper's cleanup left the recycled pid alone"
+	kill -KILL "$foreign" 2>/dev/null
+else
+	fail "the recycled-pid test needs root (it sets ns_last_pid)"
+fi
 
 finish

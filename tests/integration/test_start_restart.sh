@@ -87,16 +87,16 @@ BG=$!
 BG_PIDS="$BG_PIDS $BG"
 exec 7<out.fifo            # open the reading end, but do not read yet
 deadline=$((SECONDS + 10)); rss=0
+while [ -z "$(pgrep -P "$BG")" ] && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
+sup=$(pgrep -P "$BG") # the supervisor holds the queue, not the keeper
 while [ $SECONDS -lt $deadline ]; do
-	rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$BG"/status 2>/dev/null || echo 0)
-	# The producer is blocked once its pipe and tfrun's queue are full.
-	state=$(ps -o stat= -C tf-child 2>/dev/null | head -1)
+	rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$sup"/status 2>/dev/null || echo 0)
 	sleep 0.2
-	rss2=$(awk '/^VmRSS/ { print $2 }' /proc/"$BG"/status 2>/dev/null || echo 0)
+	rss2=$(awk '/^VmRSS/ { print $2 }' /proc/"$sup"/status 2>/dev/null || echo 0)
 	[ "$rss2" = "$rss" ] && break
 done
 sleep 0.5
-rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$BG"/status)
+rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$sup"/status)
 # 24 MB of output are pending; tfrun may hold only its bounded queue.
 if [ "$rss" -lt 16384 ]; then
 	pass "memory bounded while stdout is blocked (VmRSS ${rss} KiB)"

@@ -179,4 +179,38 @@ assert_eq "-p 65535: exit 0" 0 "$RC"
 tf check --
 assert_eq "check --: exit 0" 0 "$RC"
 
+# --- foreman's and honcho's spellings (SPEC section 1)
+for opts in "--no-color" "--no-colour" "--color" "--timestamp" "--no-timestamp --timestamp" \
+	"--color --no-prefix" "-q web" "--quiet web,worker" "-qweb" "--quiet=worker -q web"; do
+	# shellcheck disable=SC2086
+	tf check $opts
+	assert_eq "check $opts: exit 0" 0 "$RC"
+done
+tf start --color web --bogus
+assert_match "a bare --color before an operand: the operand stays one" '--bogus' "$ERR"
+usage "--color=sometimes" "--color: 'sometimes' must be auto, always or never" check --color=sometimes
+usage "--no-color=x" "option --no-color takes no value" check --no-color=x
+usage "-q without a value" '(-q|--quiet)' check -q
+usage "-q with a bad type name" "--quiet: 'web.1' is not a valid process type name" check -q web.1
+tf check -q nope
+assert_eq "-q nope: an app error, exit 1" 1 "$RC"
+assert_match "-q nope: names the type" "^tfrun: --quiet: no process type 'nope' in the Procfile" "$ERR"
+
+# --- help COMMAND lists only what the command uses
+tf help run
+assert_match "help run: -p" '-p, --port' "$OUT"
+assert_no_match "help run: no --timeout" '--timeout' "$OUT"
+assert_no_match "help run: no --formation" '--formation' "$OUT"
+assert_no_match "help run: no --color" '--color' "$OUT"
+tf help env
+assert_match "help env: --port-step" '--port-step' "$OUT"
+assert_no_match "help env: no --restart" '--restart' "$OUT"
+tf help check
+assert_match "help check: --formation" '--formation' "$OUT"
+assert_no_match "help check: no --log-format" '--log-format' "$OUT"
+tf help start
+for o in --no-color --timestamp --quiet --no-env-override; do
+	assert_match "help start: $o" "$o" "$OUT"
+done
+
 finish

@@ -235,6 +235,45 @@ test_flag_options(void **state)
 	assert_int_equal(cli.force, 0);
 	cli_free(&cli);
 
+	/* foreman's and honcho's spellings. */
+	parse_ok(&cli, "start", "--no-color", "--timestamp", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_COLOR | CONFIG_NO_TIMESTAMP);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_NEVER);
+	assert_int_equal(cli.flags.no_timestamp, 0);
+	assert_string_equal(origin(&cli, CONFIG_COLOR), "--no-color");
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--no-timestamp", "--no-colour", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_NEVER);
+	assert_int_equal(cli.flags.no_timestamp, 1);
+	cli_free(&cli);
+	/* A bare --color is always; a following WHEN is its value. */
+	parse_ok(&cli, "--no-color", "--color", "start", "web", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_ALWAYS);
+	assert_int_equal(cli.command, CLI_START);
+	assert_int_equal(cli.nargs, 1);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--color", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_ALWAYS);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--color", "never", NULL);
+	assert_int_equal(cli.flags.color, CONFIG_COLOR_NEVER);
+	assert_int_equal(cli.nargs, 0);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "-q", "web", "--quiet=clock,worker", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_QUIET);
+	assert_int_equal(cli.flags.nquiet, 3);
+	assert_string_equal(cli.flags.quiet[0], "web");
+	assert_string_equal(cli.flags.quiet[2], "worker");
+	assert_string_equal(origin(&cli, CONFIG_QUIET), "--quiet");
+	cli_free(&cli);
+
+	parse_ok(&cli, "check", "--env-override", "--no-env-override", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_ENV_OVERRIDE);
+	assert_int_equal(cli.flags.env_override, 0);
+	assert_string_equal(origin(&cli, CONFIG_ENV_OVERRIDE),
+	    "--no-env-override");
+	cli_free(&cli);
+
 	parse_ok(&cli, "ps", "--json", NULL);
 	assert_int_equal(cli.command, CLI_PS);
 	assert_int_equal(cli.json, 1);
@@ -472,7 +511,7 @@ test_bad_values(void **state)
 	parse_error("--timeout: '90000' is more than 86400 seconds", "start",
 	    "--timeout=90000", NULL);
 	parse_error("--color: 'sometimes' must be auto, always or never",
-	    "start", "--color", "sometimes", NULL);
+	    "start", "--color=sometimes", NULL);
 	parse_error("--log-format: 'xml' must be text or json", "start",
 	    "--log-format", "xml", NULL);
 	parse_error("--restart: 'maybe' must be never, on-failure or always",
@@ -655,13 +694,127 @@ test_version(void **state)
 	cli_free(&cli);
 }
 
+/* The settings of terminals, isolation, the daemon and its log. */
+static void
+test_new_settings(void **state)
+{
+	struct cli cli;
+
+	parse_ok(&cli, "start", "--isolate", "--tty", "never", "--stdin",
+	    "web.2", "-D", "--log-file", "t.log", NULL);
+	assert_int_equal(cli.flags.set, CONFIG_ISOLATE | CONFIG_TTY |
+	    CONFIG_STDIN | CONFIG_DAEMON | CONFIG_LOG_FILE);
+	assert_int_equal(cli.flags.isolate, 1);
+	assert_int_equal(cli.flags.tty, CONFIG_TTY_NEVER);
+	assert_string_equal(cli.flags.stdin_name, "web.2");
+	assert_int_equal(cli.flags.daemon, 1);
+	assert_string_equal(cli.flags.log_file, "t.log");
+	assert_string_equal(origin(&cli, CONFIG_TTY), "--tty");
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--daemon", "--tty=always", "--stdin=web",
+	    NULL);
+	assert_int_equal(cli.flags.tty, CONFIG_TTY_ALWAYS);
+	assert_string_equal(cli.flags.stdin_name, "web");
+	cli_free(&cli);
+	parse_error("--tty: 'sometimes' must be auto, always or never",
+	    "start", "--tty", "sometimes", NULL);
+	parse_error("--stdin: 'web.0' is not an instance name (TYPE or "
+	    "TYPE.N)", "start", "--stdin", "web.0", NULL);
+	parse_error("--stdin: 'a b' is not an instance name (TYPE or TYPE.N)",
+	    "start", "--stdin", "a b", NULL);
+	parse_error("option -D does not apply to 'check'", "check", "-D",
+	    NULL);
+	parse_error("option --daemon does not apply to 'run'", "run",
+	    "--daemon", "x", NULL);
+}
+
+/* The client commands' operands and options (SPEC sections 6b and 7). */
+static void
+test_client_commands(void **state)
+{
+	struct cli cli;
+
+	parse_ok(&cli, "logs", NULL);
+	assert_int_equal(cli.command, CLI_LOGS);
+	assert_int_equal(cli.lines, 100);
+	assert_int_equal(cli.follow, 0);
+	cli_free(&cli);
+	/* -f follows for logs, though it is --procfile elsewhere. */
+	parse_ok(&cli, "logs", "-n", "5", "-f", "web", "worker.2", "-d", "app",
+	    "--socket", "s", NULL);
+	assert_int_equal(cli.lines, 5);
+	assert_int_equal(cli.follow, 1);
+	assert_int_equal(cli.nargs, 2);
+	assert_int_equal(cli.flags.set, CONFIG_ROOT | CONFIG_SOCKET);
+	cli_free(&cli);
+	parse_ok(&cli, "logs", "--lines=0", "--follow", NULL);
+	assert_int_equal(cli.lines, 0);
+	cli_free(&cli);
+	parse_error("--lines: 'x' is not a number of lines", "logs", "-n", "x",
+	    NULL);
+	parse_error("option -n does not apply to 'start'", "start", "-n", "1",
+	    NULL);
+	parse_error("option -f does not apply to 'logs'", "-f", "P", "logs",
+	    NULL);
+
+	/* wait --timeout is a limit, not the stop grace. */
+	parse_ok(&cli, "wait", NULL);
+	assert_true(cli.wait_timeout_ms == CLI_WAIT_FOREVER);
+	cli_free(&cli);
+	parse_ok(&cli, "wait", "--timeout", "2.5", NULL);
+	assert_true(cli.wait_timeout_ms == 2500);
+	assert_int_equal(cli.flags.set, 0);
+	cli_free(&cli);
+	parse_ok(&cli, "start", "--timeout", "2", NULL);
+	assert_int_equal(cli.flags.timeout_ms, 2000);
+	assert_true(cli.wait_timeout_ms == CLI_WAIT_FOREVER);
+	cli_free(&cli);
+	parse_error("wait: unexpected operand 'web'", "wait", "web", NULL);
+	parse_error("option -t does not apply to 'wait'", "wait", "-t", "1",
+	    NULL);
+
+	parse_ok(&cli, "attach", "web.1", NULL);
+	assert_int_equal(cli.command, CLI_ATTACH);
+	cli_free(&cli);
+	parse_error("attach: expected one NAME", "attach", NULL);
+	parse_error("attach: expected one NAME", "attach", "a", "b", NULL);
+	parse_error("attach: 'web.x' is not NAME (TYPE.N) or TYPE", "attach",
+	    "web.x", NULL);
+	parse_ok(&cli, "restart", NULL);
+	cli_free(&cli);
+	parse_ok(&cli, "restart", "web", "worker.3", NULL);
+	cli_free(&cli);
+	parse_error("restart: 'a/b' is not NAME (TYPE.N) or TYPE", "restart",
+	    "a/b", NULL);
+	parse_error("stop: '' is not NAME (TYPE.N) or TYPE", "stop", "", NULL);
+	parse_error("signal: 'web.' is not NAME (TYPE.N) or TYPE", "signal",
+	    "TERM", "web.", NULL);
+	parse_ok(&cli, "quit", "--socket", "s", NULL);
+	cli_free(&cli);
+
+	/* run --with: a list of types, before the command. */
+	parse_ok(&cli, "run", "--with", "db,cache", "--with", "mq", "--",
+	    "bin/migrate", "--with", "x", NULL);
+	assert_int_equal(cli.nwith, 3);
+	assert_string_equal(cli.with[0], "db");
+	assert_string_equal(cli.with[2], "mq");
+	assert_int_equal(cli.nargs, 3);
+	assert_string_equal(cli.args[1], "--with");
+	cli_free(&cli);
+	parse_error("--with: 'a.b' is not a valid process type name", "run",
+	    "--with", "a.b", "x", NULL);
+	parse_error("option --with does not apply to 'start'", "start",
+	    "--with", "db", NULL);
+}
+
 /* Command names, both ways. */
 static void
 test_command_names(void **state)
 {
 	static const char *const names[] = {
 		"start", "run", "check", "env", "export", "ps", "scale",
-		"restart", "stop", "signal", "quit", "help", "version"
+		"restart", "stop", "signal", "logs", "wait", "attach", "quit",
+		"help", "version"
 	};
 	size_t i;
 
@@ -697,12 +850,25 @@ test_help_texts(void **state)
 	static const char *const app[] = {
 		"-f, --procfile FILE", "-d, --root DIR",
 		"-e, --env FILE[,FILE]",
-		"--env-override", "-m, --formation SPEC",
+		"--env-override", "--no-env-override", "-m, --formation SPEC",
 		"-c, --concurrency SPEC", "-p, --port N", "--port-step N",
-		"-t, --timeout SECONDS", "--color WHEN", "--no-timestamp",
-		"--no-prefix", "--log-format FMT", "--restart POLICY",
-		"--can-die TYPE[,TYPE]", "--config FILE", "--socket PATH",
+		"-t, --timeout SECONDS", "--color [WHEN]", "--no-color",
+		"--no-timestamp", "--no-prefix", "--log-format FMT",
+		"--restart POLICY", "--can-die TYPE[,TYPE]",
+		"-q, --quiet TYPE[,TYPE]", "--config FILE", "--socket PATH",
 		"-h, --help"
+	};
+	/* What run, check and env use, and what they must not list. */
+	static const char *const uses[] = {
+		"-f, --procfile", "-d, --root", "-e, --env", "--env-override",
+		"--no-env-override", "--config FILE", "-p, --port", "-h, --help"
+	};
+	static const char *const unused[] = {
+		"--timeout", "--color", "--no-timestamp", "--no-prefix",
+		"--log-format", "--restart", "--socket"
+	};
+	static const enum cli_command narrow[] = {
+		CLI_RUN, CLI_CHECK, CLI_ENV
 	};
 	static const char *const ctl[] = {
 		"--socket PATH", "-d, --root DIR", "-h, --help"
@@ -735,13 +901,13 @@ test_help_texts(void **state)
 		snprintf(want, sizeof want, "usage: tfrun %s",
 		    cli_command_name(c));
 		assert_memory_equal(text, want, strlen(want));
-		if (c <= CLI_EXPORT) {
+		if (c == CLI_START || c == CLI_EXPORT) {
 			for (i = 0; i < nitems(app); i++) {
 				if (strstr(text, app[i]) == NULL)
 					fail_msg("%s lacks %s",
 					    cli_command_name(c), app[i]);
 			}
-		} else if (c < CLI_HELP) {
+		} else if (c >= CLI_PS && c < CLI_HELP) {
 			for (i = 0; i < nitems(ctl); i++) {
 				if (strstr(text, ctl[i]) == NULL)
 					fail_msg("%s lacks %s",
@@ -750,6 +916,23 @@ test_help_texts(void **state)
 			assert_null(strstr(text, "--port"));
 		}
 	}
+	for (c = 0; c < nitems(narrow); c++) {
+		text = cli_help_text(narrow[c]);
+		for (i = 0; i < nitems(uses); i++) {
+			if (strstr(text, uses[i]) == NULL)
+				fail_msg("%s lacks %s",
+				    cli_command_name(narrow[c]), uses[i]);
+		}
+		for (i = 0; i < nitems(unused); i++) {
+			if (strstr(text, unused[i]) != NULL)
+				fail_msg("%s lists %s",
+				    cli_command_name(narrow[c]), unused[i]);
+		}
+	}
+	assert_null(strstr(cli_help_text(CLI_RUN), "--formation"));
+	assert_null(strstr(cli_help_text(CLI_ENV), "--formation"));
+	assert_non_null(strstr(cli_help_text(CLI_CHECK), "--formation"));
+	assert_non_null(strstr(cli_help_text(CLI_ENV), "--port-step"));
 	text = cli_help_text(CLI_EXPORT);
 	assert_non_null(strstr(text, "--app NAME"));
 	assert_non_null(strstr(text, "--user USER"));
@@ -779,6 +962,8 @@ main(void)
 		cmocka_unit_test_teardown(test_operands, teardown),
 		cmocka_unit_test_teardown(test_help, teardown),
 		cmocka_unit_test_teardown(test_version, teardown),
+		cmocka_unit_test_teardown(test_new_settings, teardown),
+		cmocka_unit_test_teardown(test_client_commands, teardown),
 		cmocka_unit_test(test_command_names),
 		cmocka_unit_test(test_help_texts),
 	};

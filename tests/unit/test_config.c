@@ -283,8 +283,11 @@ test_defaults(void **state)
 	assert_int_equal(c.set, CONFIG_ENV_OVERRIDE | CONFIG_PORT_STEP |
 	    CONFIG_TIMEOUT | CONFIG_COLOR | CONFIG_NO_TIMESTAMP |
 	    CONFIG_NO_PREFIX | CONFIG_LOG_FORMAT | CONFIG_RESTART |
-	    CONFIG_CAN_DIE);
-	assert_int_equal(c.env_override, 0);
+	    CONFIG_CAN_DIE | CONFIG_ISOLATE | CONFIG_TTY | CONFIG_DAEMON);
+	assert_int_equal(c.env_override, 1);
+	assert_int_equal(c.isolate, 0);
+	assert_int_equal(c.tty, CONFIG_TTY_AUTO);
+	assert_int_equal(c.daemon, 0);
 	assert_int_equal(c.port_step, 100);
 	assert_int_equal(c.timeout_ms, 5000);
 	assert_int_equal(c.color, CONFIG_COLOR_AUTO);
@@ -1108,6 +1111,88 @@ test_effective(void **state)
 	config_free(&eff);
 }
 
+/* The settings of terminals, readiness, order and the daemon's log. */
+static void
+test_new_settings(void **state)
+{
+	static const char *const pairs[] = {
+		"TFRUN_ISOLATE", "yes", "TFRUN_TTY", "never",
+		"TFRUN_STDIN", "web.3", "TFRUN_LOG_FILE", "/var/log/t.log",
+		NULL
+	};
+	struct vars v = { pairs };
+	const struct config_type *t;
+	struct config c;
+	char *cause;
+
+	parse_ok(&c,
+	    "[tfrun]\n"				/* 1 */
+	    "isolate = true\n"			/* 2 */
+	    "tty = always\n"			/* 3 */
+	    "log_file = app.log\n"		/* 4 */
+	    "[process.web]\n"			/* 5 */
+	    "tty = never\n"			/* 6 */
+	    "stdin = true\n"			/* 7 */
+	    "ready = http://127.0.0.1:$PORT/health\n"	/* 8 */
+	    "ready_interval = 0.1\n"		/* 9 */
+	    "ready_timeout = 30\n"		/* 10 */
+	    "after = db, release:done\n"	/* 11 */
+	    "[process.release]\n"		/* 12 */
+	    "oneshot = true\n");		/* 13 */
+	assert_int_equal(c.isolate, 1);
+	assert_int_equal(c.tty, CONFIG_TTY_ALWAYS);
+	assert_string_equal(c.log_file, "app.log");
+	assert_string_equal(origin(&c, CONFIG_LOG_FILE), "tfrun.ini:4");
+	t = config_type_find(&c, "web");
+	assert_int_equal(t->tty, CONFIG_TTY_NEVER);
+	assert_int_equal(t->stdin_wanted, 1);
+	assert_int_equal(t->stdin_line, 7);
+	assert_int_equal(t->ready.kind, PROBE_HTTP);
+	assert_string_equal(t->ready.port, "$PORT");
+	assert_string_equal(t->ready.path, "/health");
+	assert_true(t->ready_interval_ms == 100);
+	assert_true(t->ready_timeout_ms == 30000);
+	assert_int_equal(t->nafter, 2);
+	assert_string_equal(t->after[1].type, "release");
+	assert_int_equal(t->after[0].cond, PROBE_READY);
+	assert_int_equal(t->after[1].cond, PROBE_DONE);
+	assert_int_equal(t->after_line, 11);
+	t = config_type_find(&c, "release");
+	assert_int_equal(t->oneshot, 1);
+	assert_int_equal(t->set, CONFIG_TYPE_ONESHOT);
+	config_free(&c);
+
+	config_init(&c);
+	assert_int_equal(config_from_env(getvar, &v, &c, &cause), 0);
+	assert_int_equal(c.isolate, 1);
+	assert_int_equal(c.tty, CONFIG_TTY_NEVER);
+	assert_string_equal(c.stdin_name, "web.3");
+	assert_string_equal(c.log_file, "/var/log/t.log");
+	assert_string_equal(origin(&c, CONFIG_STDIN), "TFRUN_STDIN");
+	config_free(&c);
+
+	expect_ini_error("[tfrun]\ntty = yes\n",
+	    "tfrun.ini:2: tty: 'yes' must be auto, always or never");
+	expect_ini_error("[tfrun]\nstdin = web.1\n",
+	    "tfrun.ini:2: unknown key 'stdin' in [tfrun]");
+	expect_ini_error("[tfrun]\ndaemon = true\n",
+	    "tfrun.ini:2: unknown key 'daemon' in [tfrun]");
+	expect_ini_error("[process.web]\nready_interval = 0\n",
+	    "tfrun.ini:2: ready_interval: '0' is not from 0.001 to 86400 "
+	    "seconds");
+	expect_ini_error("[process.web]\nready_timeout = x\n",
+	    "tfrun.ini:2: ready_timeout: 'x' is not a number of seconds");
+	expect_ini_error("[process.web]\nready = tcp:\n",
+	    "tfrun.ini:2: ready: 'tcp:' is not tcp:PORT or tcp:HOST:PORT "
+	    "(PORT 1-65535 or $PORT)");
+	expect_ini_error("[process.web]\nafter = db:up\n",
+	    "tfrun.ini:2: after: 'db:up' must be TYPE, TYPE:started, "
+	    "TYPE:ready or TYPE:done");
+	expect_ini_error("[process.web]\noneshot = 2\n",
+	    "tfrun.ini:2: oneshot: '2' is not a boolean (true/false, yes/no, "
+	    "on/off, 1/0)");
+}
+
 int
 main(void)
 {
@@ -1138,6 +1223,7 @@ main(void)
 		cmocka_unit_test(test_apply_all_fields),
 		cmocka_unit_test(test_apply_types),
 		cmocka_unit_test(test_effective),
+		cmocka_unit_test(test_new_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

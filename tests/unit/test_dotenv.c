@@ -62,6 +62,7 @@ rec_parse(struct rec *r, char *const *preset, const char *text, size_t len,
 	ops.lookup = rec_lookup;
 	ops.assign = rec_assign;
 	ops.ctx = r;
+	ops.warn = NULL;
 	*cause = NULL;
 	return dotenv_parse("t.env", text, len, &ops, cause);
 }
@@ -620,7 +621,7 @@ test_assign_lines(void **state)
 static void
 test_null_cause(void **state)
 {
-	struct dotenv_ops ops = { rec_lookup, rec_assign, NULL };
+	struct dotenv_ops ops = { rec_lookup, rec_assign, NULL, NULL };
 	struct rec r;
 
 	memset(&r, 0, sizeof r);
@@ -629,6 +630,60 @@ test_null_cause(void **state)
 	assert_int_equal(dotenv_parse("t.env", NULL, 0, &ops, NULL), 0);
 	assert_int_equal(r.nassign, 0);
 	rec_free(&r);
+}
+
+/* Collects warnings, one per line. */
+static void
+warn_collect(void *ctx, const char *message)
+{
+	struct buf *b = ctx;
+
+	buf_adds(b, message);
+	buf_addc(b, '\n');
+}
+
+/* Looks nothing up: only HOME and earlier keys are ever set. */
+static const char *
+warn_lookup(void *ctx, const char *name)
+{
+	return strcmp(name, "HOME") == 0 || strcmp(name, "A") == 0 ? "x" :
+	    NULL;
+}
+
+/* Ignores assignments. */
+static void
+warn_assign(void *ctx, const char *key, const char *value, unsigned line)
+{
+}
+
+/*
+ * A reference to a name set nowhere expands to "" with a warning naming the
+ * line (SPEC section 3); a default, an escaped '$', a single-quoted value
+ * and a '$' that starts no reference give none.
+ */
+static void
+test_warn_unset(void **state)
+{
+	static const char text[] =
+	    "DB_PASS=s3cr$tP@ss\n"		/* 1 */
+	    "B=${NOPE} $HOME ${A}\n"		/* 2 */
+	    "C=${NOPE:-d} ${NOPE-d} $ 5$ $(x) $1\n"	/* 3 */
+	    "D=\"\\$x\"\n"			/* 4 */
+	    "E='$SQ'\n"			/* 5 */
+	    "F=\"multi\nline $ML\"\n";	/* 6-7 */
+	struct buf b = BUF_INIT;
+	struct dotenv_ops ops = { warn_lookup, warn_assign, NULL,
+	    warn_collect };
+	char *cause = NULL;
+
+	ops.ctx = &b;
+	assert_int_equal(dotenv_parse("t.env", text, sizeof text - 1, &ops,
+	    &cause), 0);
+	assert_string_equal(b.data,
+	    "t.env:1: $tP is not set; it expands to \"\"\n"
+	    "t.env:2: ${NOPE} is not set; it expands to \"\"\n"
+	    "t.env:6: $ML is not set; it expands to \"\"\n");
+	buf_free(&b);
 }
 
 /* dotenv_valid_key and dotenv_shell_key. */
@@ -709,7 +764,7 @@ test_quote_round_trip(void **state)
 		"a=b", ":", "x: y", "\a\b\f\v", "'", "\"", "`id`", "{}",
 		"}", "a\\\"b\\$c",
 	};
-	struct dotenv_ops ops = { everything_set, rec_assign, NULL };
+	struct dotenv_ops ops = { everything_set, rec_assign, NULL, NULL };
 	struct buf in = BUF_INIT;
 	struct rec r;
 	char *cause;
@@ -774,6 +829,7 @@ main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_assign_lines),
 		cmocka_unit_test(test_null_cause),
+		cmocka_unit_test(test_warn_unset),
 		cmocka_unit_test(test_key_predicates),
 		cmocka_unit_test(test_quote_output),
 		cmocka_unit_test(test_quote_round_trip),

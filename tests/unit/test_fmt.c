@@ -114,7 +114,11 @@ test_text_color(void **state)
 	CHECK(&nots, &sys, "", "\033[1;37msystem   |" RS " \n");
 }
 
-/* Without a prefix only the text and '\n' are written, never colour. */
+/*
+ * Without a prefix only the text and '\n' are written, never colour; but
+ * system lines keep their label (no time, no padding), so they can be told
+ * from the processes' output.
+ */
 static void
 test_text_no_prefix(void **state)
 {
@@ -123,7 +127,8 @@ test_text_no_prefix(void **state)
 
 	CHECK(&plain, &web, "hello", "hello\n");
 	CHECK(&all, &web, "hello", "hello\n");
-	CHECK(&all, &sys, "", "\n");
+	CHECK(&plain, &sys, "web.1 exited", "system | web.1 exited\n");
+	CHECK(&all, &sys, "", "\033[1;37msystem |\033[0m \n");
 }
 
 /* Text bytes pass through unchanged: CR, escapes, NUL, bad UTF-8. */

@@ -44,14 +44,28 @@ test_on_failure(void **state)
 	assert_int_equal(q, 2);
 }
 
-/* Under `always`, even a clean exit restarts. */
+/*
+ * Under `always`, even a clean exit restarts, and it is not a failure: a
+ * quick job that succeeds every time is restarted forever, 1 s apart.
+ */
 static void
 test_always(void **state)
 {
-	unsigned q = 0;
+	unsigned q = 0, i;
 
 	(void)state;
+	for (i = 0; i < 3 * POLICY_MAX_FAILURES; i++) {
+		assert_int_equal(policy_on_exit(CONFIG_RESTART_ALWAYS, 0, 0,
+		    50, &q), POLICY_RESTART);
+		assert_int_equal(q, 0);
+		assert_int_equal(policy_backoff_ms(q), POLICY_FIRST_DELAY_MS);
+	}
+	/* A clean exit also ends a streak of failures. */
+	q = POLICY_MAX_FAILURES - 1;
 	assert_int_equal(policy_on_exit(CONFIG_RESTART_ALWAYS, 0, 0, 50, &q),
+	    POLICY_RESTART);
+	assert_int_equal(q, 0);
+	assert_int_equal(policy_on_exit(CONFIG_RESTART_ALWAYS, 0, 1, 50, &q),
 	    POLICY_RESTART);
 	assert_int_equal(q, 1);
 }

@@ -24,6 +24,28 @@ test_simple(void **state)
 	assert_int_equal(shell_can_exec("env héllo"), 1);
 }
 
+/*
+ * Operators inside quotes are text: the command is still one simple
+ * command (python3 -c "a; b" must be exec'd so that python leads the
+ * group). What could start a command of its own inside quotes is not.
+ */
+static void
+test_quoted_operators(void **state)
+{
+	(void)state;
+	assert_int_equal(shell_can_exec("python3 -c \"import time; "
+	    "print('x', flush=True); time.sleep(9)\""), 1);
+	assert_int_equal(shell_can_exec("sh -c 'a; b | c > d &'"), 1);
+	assert_int_equal(shell_can_exec("ruby -e 'puts [1,2].map { |x| x * 2 }'"),
+	    1);
+	assert_int_equal(shell_can_exec("app \"a (b) <c>\" 'd'\"e;f\""), 1);
+	assert_int_equal(shell_can_exec("app \"$(date)\""), 0);
+	assert_int_equal(shell_can_exec("app \"`date`\""), 0);
+	assert_int_equal(shell_can_exec("app \"a\\\"; b\""), 0);
+	assert_int_equal(shell_can_exec("app 'a\"b' ; c"), 0);
+	assert_int_equal(shell_can_exec("app \"x\" 'y"), 0);
+}
+
 /* Anything with operators, redirections, globs or newlines does not. */
 static void
 test_compound(void **state)
@@ -76,6 +98,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_simple),
+		cmocka_unit_test(test_quoted_operators),
 		cmocka_unit_test(test_compound),
 		cmocka_unit_test(test_first_word),
 	};
