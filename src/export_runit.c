@@ -7,7 +7,9 @@
  *	control/t	the stop signal to the process group, SIGKILL after
  *			the timeout (runsv would TERM the leader only)
  *	finish		keeps the service down where the restart policy
- *			says so (runsv restarts whatever ends)
+ *			says so (runsv restarts whatever ends), unless the
+ *			end was asked for with sv (control/t leaves a mark in
+ *			supervise/, runsv's runtime directory)
  *	check		the readiness probe, which sv check runs
  *	log/run		svlogd into log/main/
  *
@@ -97,11 +99,15 @@ runit_exports(struct buf *b, const struct export_model *m)
 	return any;
 }
 
-/* Appends "chpst [-u USER] -e "$dir/env"" and a space. */
+/*
+ * Appends "chpst [-P] [-u USER] -e "$dir/env"" and a space. -P (setsid)
+ * makes ./run's command lead a process group of its own, which control/t
+ * signals: runsv starts ./run in its own group.
+ */
 static void
-runit_chpst(struct buf *b, const struct export_model *m)
+runit_chpst(struct buf *b, const struct export_model *m, int group)
 {
-	buf_adds(b, "chpst ");
+	buf_adds(b, group ? "chpst -P " : "chpst ");
 	if (m->user != NULL) {
 		buf_adds(b, "-u ");
 		export_sh_quote(b, m->user);
@@ -156,12 +162,12 @@ runit_run(struct buf *b, const struct export_model *m,
 	buf_printf(b, "# %s.%ld of %s; the environment is in env/, one file "
 	    "per variable.\nexec 2>&1\n", t->name, in->n, m->app);
 	runit_after(b, m, t);
-	buf_adds(b, "dir=$PWD\ncd ");
+	buf_adds(b, "rm -f supervise/tfrun-stop\ndir=$PWD\ncd ");
 	export_sh_quote(b, m->root);
 	buf_adds(b, " || exit 1\n");
 	values = runit_exports(b, m);
 	buf_adds(b, "exec ");
-	runit_chpst(b, m);
+	runit_chpst(b, m, 1);
 	buf_adds(b, "/bin/sh -c ");
 	export_sh_quote(b, t->command);
 	buf_addc(b, '\n');
@@ -177,12 +183,14 @@ runit_control(struct buf *b, const struct export_model *m,
 	unsigned long long secs = export_seconds(t->timeout_ms);
 
 	runit_script(b, m);
-	buf_printf(b, "# sv down: %s to the process group of ./run (runsv made "
-	    "it a session\n# leader), SIGKILL to what is left after %llu s. "
-	    "Exit 0 tells runsv not to\n# send its own SIGTERM.\n",
+	buf_printf(b, "# sv down: %s to the process group of ./run (chpst -P "
+	    "made it a session\n# leader), SIGKILL to what is left after %llu "
+	    "s. Exit 0 tells runsv not to\n# send its own SIGTERM.\n",
 	    sig_name(t->stop_signal), secs);
 	buf_adds(b, "pid=$(cat supervise/pid 2>/dev/null)\n"
-	    "[ -n \"$pid\" ] || exit 1\n");
+	    "[ -n \"$pid\" ] || exit 1\n"
+	    "# ./finish must not take this end for an exit of its own.\n"
+	    ": >supervise/tfrun-stop\n");
 	buf_printf(b, "kill -s %s -- \"-$pid\" 2>/dev/null || exit 1\n", sig);
 	buf_printf(b, "(sleep %llu; [ \"$(cat supervise/pid 2>/dev/null)\" = "
 	    "\"$pid\" ] &&\n    kill -s KILL -- \"-$pid\") >/dev/null 2>&1 "
@@ -194,28 +202,28 @@ static int
 runit_finish(struct buf *b, const struct export_model *m,
     const struct export_type *t)
 {
-	if (t->oneshot) {
-		runit_script(b, m);
-		buf_adds(b, "# A one-shot: done once it exits 0, then it stays "
-		    "down (sv check passes)\n# until the next start; after a "
+	const char *policy;
+
+	if (t->oneshot)
+		policy = "# A one-shot: done once it exits 0, then it stays down "
+		    "(sv check passes)\n# until the next start; after a "
 		    "failure runsv runs it again a second later.\n"
-		    "[ \"$1\" = 0 ] && exec sv down .\nexit 0\n");
-		return 1;
-	}
-	switch (t->restart) {
-	case CONFIG_RESTART_NEVER:
-		runit_script(b, m);
-		buf_adds(b, "# restart = never: runsv would start it again.\n"
-		    "exec sv down .\n");
-		return 1;
-	case CONFIG_RESTART_ON_FAILURE:
-		runit_script(b, m);
-		buf_adds(b, "# restart = on-failure: an exit with status 0 "
-		    "stays down.\n[ \"$1\" = 0 ] && exec sv down .\nexit 0\n");
-		return 1;
-	default:
+		    "[ \"$1\" = 0 ] && exec sv down .\nexit 0\n";
+	else if (t->restart == CONFIG_RESTART_NEVER)
+		policy = "# restart = never: runsv would start it again.\n"
+		    "exec sv down .\n";
+	else if (t->restart == CONFIG_RESTART_ON_FAILURE)
+		policy = "# restart = on-failure: an exit with status 0 stays "
+		    "down.\n[ \"$1\" = 0 ] && exec sv down .\nexit 0\n";
+	else
 		return 0;
-	}
+	runit_script(b, m);
+	buf_adds(b, "# An end asked for with sv (down, restart) is not an "
+	    "exit of its own:\n# runsv does what it was asked.\n"
+	    "if [ -e supervise/tfrun-stop ]; then\n"
+	    "\trm -f supervise/tfrun-stop\n\texit 0\nfi\n");
+	buf_adds(b, policy);
+	return 1;
 }
 
 /* Renders ./check, or nothing when there is nothing to check. */
@@ -239,7 +247,7 @@ runit_check_script(struct buf *b, const struct export_model *m,
 	buf_adds(b, " || exit 1\n");
 	runit_exports(b, m);
 	buf_adds(b, "exec ");
-	runit_chpst(b, m);
+	runit_chpst(b, m, 0);
 	export_probe_command(b, &in->ready);
 	buf_addc(b, '\n');
 	return 1;

@@ -118,9 +118,10 @@ test_run(void **state)
 	fx_init(&f);
 	fx_render(&export_runit, &f, &files);
 	fx_line(&files, "shop-web-1/run", "exec 2>&1");
+	fx_line(&files, "shop-web-1/run", "rm -f supervise/tfrun-stop");
 	fx_line(&files, "shop-web-1/run", "dir=$PWD");
 	fx_line(&files, "shop-web-1/run", "cd '/srv/shop app' || exit 1");
-	fx_line(&files, "shop-web-1/run", "exec chpst -e \"$dir/env\" "
+	fx_line(&files, "shop-web-1/run", "exec chpst -P -e \"$dir/env\" "
 	    "/bin/sh -c 'bundle exec puma -p $PORT -C '\\''config/puma.rb'\\'' "
 	    "# 100%'");
 	/* done: sv check passes once the one-shot is down after exit 0. */
@@ -142,7 +143,7 @@ test_run(void **state)
 	fx_line(&files, "shop-worker-1/run", "until sv check ../shop-web-1 "
 	    "../shop-web-2 >/dev/null; do sleep 1; done");
 	fx_contains(fx_file(&files, "shop-worker-1/run")->data,
-	    "\nexec chpst -u 'deploy' -e \"$dir/env\" /bin/sh -c ");
+	    "\nexec chpst -P -u 'deploy' -e \"$dir/env\" /bin/sh -c ");
 	export_files_free(&files);
 }
 
@@ -163,6 +164,8 @@ test_control(void **state)
 	fx_line(&files, "shop-web-1/control/t", "(sleep 3; [ \"$(cat "
 	    "supervise/pid 2>/dev/null)\" = \"$pid\" ] &&");
 	fx_line(&files, "shop-web-1/control/t", "exit 0");
+	/* The mark that tells ./finish this end was asked for. */
+	fx_line(&files, "shop-web-1/control/t", ": >supervise/tfrun-stop");
 	fx_line(&files, "shop-worker-1/control/t", "kill -s TERM -- \"-$pid\" "
 	    "2>/dev/null || exit 1");
 	fx_line(&files, "shop-worker-1/control/t", "(sleep 5; [ \"$(cat "
@@ -171,9 +174,10 @@ test_control(void **state)
 }
 
 /*
- * finish: on-failure keeps a clean exit down, never keeps every exit
- * down, a one-shot stays down once done; check: a one-shot is never
- * "up and ready", a probe runs in the instance's environment.
+ * finish: an end asked for with sv is left to runsv; otherwise
+ * on-failure keeps a clean exit down, never keeps every exit down, a
+ * one-shot stays down once done; check: a one-shot is never "up and
+ * ready", a probe runs in the instance's environment.
  */
 static void
 test_finish_and_check(void **state)
@@ -186,6 +190,10 @@ test_finish_and_check(void **state)
 	fx_init(&f);
 	f.types[FX_WORKER].restart = CONFIG_RESTART_NEVER;
 	fx_render(&export_runit, &f, &files);
+	fx_line(&files, "shop-web-1/finish", "if [ -e supervise/tfrun-stop ]; "
+	    "then");
+	fx_line(&files, "shop-worker-1/finish", "\trm -f supervise/tfrun-stop");
+	fx_line(&files, "shop-release-1/finish", "\texit 0");
 	fx_line(&files, "shop-web-1/finish", "[ \"$1\" = 0 ] && exec sv down .");
 	fx_line(&files, "shop-web-1/finish", "exit 0");
 	fx_line(&files, "shop-worker-1/finish", "exec sv down .");
