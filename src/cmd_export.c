@@ -18,14 +18,11 @@
 #include "buf.h"
 #include "cmd.h"
 #include "export.h"
+#include "probe.h"
 #include "xmalloc.h"
 
 /* How much of a file is read to find tfrun's header. */
 #define CMD_EXPORT_HEAD 1024
-
-/* The defaults of ready_interval and ready_timeout (SPEC section 6b). */
-#define CMD_EXPORT_READY_INTERVAL_MS 250
-#define CMD_EXPORT_READY_TIMEOUT_MS 60000
 
 /* Remembers an allocation of the model, freed by export_model_free. */
 static void *
@@ -80,12 +77,79 @@ cmd_export_options(const struct cli *cli, const char *format)
 	return -1;
 }
 
-/* Fills one probe from the plan's type for an instance (none yet). */
-static void
-cmd_export_probe(struct export_probe *probe)
+/*
+ * Fills dst with the plan's probe expanded for one instance (PORT and PS),
+ * its strings owned by the model. Returns 0, or -1 after printing why (a
+ * port out of range once expanded).
+ */
+static int
+cmd_export_probe(struct export_model *m, const struct plan_type *t,
+    long port, const char *ps, struct export_probe *dst)
 {
-	memset(probe, 0, sizeof *probe);
-	probe->kind = EXPORT_PROBE_NONE;
+	struct probe p;
+
+	memset(dst, 0, sizeof *dst);
+	dst->kind = EXPORT_PROBE_NONE;
+	if (t->ready.kind == PROBE_NONE)
+		return 0;
+	if (probe_expand(&t->ready, port, ps, &p) != 0) {
+		fprintf(stderr, "tfrun: export: the ready probe of %s gives no "
+		    "valid port for %s\n", t->name, ps);
+		return -1;
+	}
+	switch (p.kind) {
+	case PROBE_TCP:
+		dst->kind = EXPORT_PROBE_TCP;
+		break;
+	case PROBE_HTTP:
+		dst->kind = EXPORT_PROBE_HTTP;
+		break;
+	case PROBE_LOG:
+		dst->kind = EXPORT_PROBE_LOG;
+		break;
+	case PROBE_EXEC:
+		dst->kind = EXPORT_PROBE_EXEC;
+		break;
+	case PROBE_NONE:
+		break;
+	}
+	if (p.port != NULL)
+		dst->port = strtol(p.port, NULL, 10);
+	/* The model takes over the expanded strings. */
+	dst->host = p.host != NULL ? cmd_export_own(m, p.host) : NULL;
+	dst->path = p.path != NULL ? cmd_export_own(m, p.path) : NULL;
+	dst->arg = p.arg != NULL ? cmd_export_own(m, p.arg) : NULL;
+	dst->spec = t->ready.text;
+	free(p.port);
+	free(p.text);
+	return 0;
+}
+
+/* Maps the plan's dependencies of a type into the model. */
+static void
+cmd_export_after(struct export_model *m, const struct plan_type *pt,
+    struct export_type *t)
+{
+	struct export_after *after;
+	size_t i;
+
+	after = cmd_export_own(m, xcalloc(pt->nafter + 1, sizeof *after));
+	for (i = 0; i < pt->nafter; i++) {
+		after[i].type = pt->after[i].type;
+		switch (pt->after[i].cond) {
+		case PROBE_STARTED:
+			after[i].cond = EXPORT_COND_STARTED;
+			break;
+		case PROBE_READY:
+			after[i].cond = EXPORT_COND_READY;
+			break;
+		case PROBE_DONE:
+			after[i].cond = EXPORT_COND_DONE;
+			break;
+		}
+	}
+	t->after = after;
+	t->nafter = pt->nafter;
 }
 
 /*
@@ -101,9 +165,9 @@ cmd_export_model(const struct plan *p, const struct cli *cli,
 	struct export_instance *in;
 	struct export_var *vars;
 	const struct plan_type *pt;
-	char *root, *base;
+	char *root, *base, ps[96];
 	size_t i, nvars = 0;
-	long n;
+	long n, port;
 
 	memset(m, 0, sizeof *m);
 	if ((root = realpath(p->root, NULL)) == NULL) {
@@ -146,6 +210,8 @@ cmd_export_model(const struct plan *p, const struct cli *cli,
 	m->nvars = nvars;
 
 	types = cmd_export_own(m, xcalloc(p->ntypes + 1, sizeof *types));
+	m->types = types;
+	m->ntypes = p->ntypes;
 	for (i = 0; i < p->ntypes; i++) {
 		pt = &p->types[i];
 		types[i].name = pt->name;
@@ -154,24 +220,31 @@ cmd_export_model(const struct plan *p, const struct cli *cli,
 		types[i].stop_signal = pt->stop_signal;
 		types[i].timeout_ms = pt->timeout_ms;
 		types[i].restart = pt->restart;
-		types[i].ready_interval_ms = CMD_EXPORT_READY_INTERVAL_MS;
-		types[i].ready_timeout_ms = CMD_EXPORT_READY_TIMEOUT_MS;
+		types[i].oneshot = pt->oneshot;
+		types[i].ready_interval_ms = pt->ready_interval_ms;
+		types[i].ready_timeout_ms = pt->ready_timeout_ms;
+		cmd_export_after(m, pt, &types[i]);
 		in = cmd_export_own(m, xcalloc((size_t)pt->count + 1,
 		    sizeof *in));
+		types[i].instances = in;
 		for (n = 1; n <= pt->count; n++) {
 			in[n - 1].n = n;
 			if (plan_port(p, pt, n, &in[n - 1].port) != 0)
 				in[n - 1].port = 0;
-			cmd_export_probe(&in[n - 1].ready);
+			snprintf(ps, sizeof ps, "%s.%ld", pt->name, n);
+			if (cmd_export_probe(m, pt, in[n - 1].port, ps,
+			    &in[n - 1].ready) != 0)
+				return -1;
 		}
-		types[i].instances = in;
-		cmd_export_probe(&types[i].pod_ready);
+		/* Every replica of a pod: the first PORT, PS=TYPE. */
+		if (plan_port(p, pt, 1, &port) != 0)
+			port = 0;
+		if (cmd_export_probe(m, pt, port, pt->name,
+		    &types[i].pod_ready) != 0)
+			return -1;
 	}
-	m->types = types;
-	m->ntypes = p->ntypes;
 	return 0;
 }
-
 /* Joins DIR and a relative path. */
 static char *
 cmd_export_path(const char *dir, const char *rel)
@@ -581,8 +654,10 @@ cmd_export(const struct plan *p, const struct cli *cli)
 	be = export_find(cli->args[0]);
 	if (be == NULL || cmd_export_options(cli, be->name) != 0)
 		return 2;
-	if (cmd_export_model(p, cli, &m) != 0)
+	if (cmd_export_model(p, cli, &m) != 0) {
+		export_model_free(&m);
 		return 1;
+	}
 	if (be->render(&m, &files, &cause) != 0) {
 		for (line = cause; *line != '\0'; line = nl + 1) {
 			if ((nl = strchr(line, '\n')) == NULL)

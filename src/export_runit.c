@@ -1,8 +1,9 @@
 /*
  * export_runit.c: one service directory APP-TYPE-N/ per instance (runit
  * 2.1 read as the reference):
- *	run		waits for its dependencies (sv check), changes to
- *			the root, then chpst -e env/ /bin/sh -c COMMAND
+ *	run		waits for its dependencies (sv status, sv check),
+ *			changes to the root, then chpst -P -e env/ /bin/sh
+ *			-c COMMAND
  *	env/KEY		one file per variable, for chpst -e
  *	control/t	the stop signal to the process group, SIGKILL after
  *			the timeout (runsv would TERM the leader only)
@@ -116,38 +117,42 @@ runit_chpst(struct buf *b, const struct export_model *m, int group)
 	buf_adds(b, "-e \"$dir/env\" ");
 }
 
-/* Appends the loops that wait for the dependencies of t. */
+/*
+ * Appends the loops that wait for the dependencies of t, one per instance
+ * of each, read from sv status: "run:" once started; for ready, sv check
+ * then runs its check script (sv check alone also passes a service that
+ * is down, not yet started); a one-shot is done once it is down and not
+ * wanted up, which its finish script brings about after exit 0, whatever
+ * the condition (runit cannot tell a started one-shot from a done one).
+ */
 static void
 runit_after(struct buf *b, const struct export_model *m,
     const struct export_type *t)
 {
 	const struct export_type *d;
+	enum export_cond cond;
 	size_t i;
 	long n;
 
 	for (i = 0; i < t->nafter; i++) {
 		if ((d = export_after_type(m, t, i, b)) == NULL)
 			continue;
-		if (t->after[i].cond == EXPORT_COND_STARTED && !d->oneshot) {
-			for (n = 1; n <= d->count; n++) {
-				buf_adds(b, "until sv status ../");
-				runit_service(b, m, d, n);
-				buf_adds(b, " | grep -q '^run:'; do sleep 1; "
-				    "done\n");
-			}
-			continue;
-		}
-		/*
-		 * sv check waits for the state the service should be in: up
-		 * and passing its check script, or down when it wants down,
-		 * which a one-shot does once it exited 0.
-		 */
-		buf_adds(b, "until sv check");
+		cond = d->oneshot ? EXPORT_COND_DONE : t->after[i].cond;
 		for (n = 1; n <= d->count; n++) {
-			buf_adds(b, " ../");
+			buf_adds(b, "until sv status ../");
 			runit_service(b, m, d, n);
+			if (cond == EXPORT_COND_DONE)
+				buf_adds(b, " 2>/dev/null | grep -Eq '^down: "
+				    "[^;]*, normally up(;|$)'");
+			else
+				buf_adds(b, " 2>/dev/null | grep -q '^run:'");
+			if (cond == EXPORT_COND_READY) {
+				buf_adds(b, " &&\n    sv check ../");
+				runit_service(b, m, d, n);
+				buf_adds(b, " >/dev/null");
+			}
+			buf_adds(b, "; do\n\tsleep 1\ndone\n");
 		}
-		buf_adds(b, " >/dev/null; do sleep 1; done\n");
 	}
 }
 
@@ -206,8 +211,8 @@ runit_finish(struct buf *b, const struct export_model *m,
 
 	if (t->oneshot)
 		policy = "# A one-shot: done once it exits 0, then it stays down "
-		    "(sv check passes)\n# until the next start; after a "
-		    "failure runsv runs it again a second later.\n"
+		    "(what its dependents\n# wait for) until the next start; "
+		    "after a failure runsv runs it again a\n# second later.\n"
 		    "[ \"$1\" = 0 ] && exec sv down .\nexit 0\n";
 	else if (t->restart == CONFIG_RESTART_NEVER)
 		policy = "# restart = never: runsv would start it again.\n"
@@ -231,13 +236,7 @@ static int
 runit_check_script(struct buf *b, const struct export_model *m,
     const struct export_type *t, const struct export_instance *in)
 {
-	if (t->oneshot) {
-		runit_script(b, m);
-		buf_adds(b, "# A one-shot is not ready while it runs: sv check "
-		    "passes once it is down\n# after exiting 0.\nexit 1\n");
-		return 1;
-	}
-	if (in->ready.kind == EXPORT_PROBE_NONE ||
+	if (t->oneshot || in->ready.kind == EXPORT_PROBE_NONE ||
 	    in->ready.kind == EXPORT_PROBE_LOG)
 		return 0;
 	runit_script(b, m);

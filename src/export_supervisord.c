@@ -15,16 +15,19 @@
  * - environment= values go in whichever quote they do not contain, a
  *   newline as an indented continuation line; a value that this cannot
  *   carry exactly is refused, naming its key (export.h).
- * The order of `after` becomes priority (supervisord starts lower values
- * first and stops them last) but supervisord does not wait: a dependent
- * starts right after its dependency was started.
+ * The order of `after` becomes the order of the group's programs (which
+ * supervisord starts in that order) and priority (which it stops in
+ * reverse), but supervisord does not wait: a dependent starts right
+ * after its dependency was started.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "export.h"
 #include "sig.h"
+#include "xmalloc.h"
 
 #define SUPERVISORD "supervisord"
 
@@ -254,7 +257,30 @@ supervisord_program(struct buf *b, const struct export_model *m,
 	    100 * (export_level(m, type) + 1));
 }
 
-/* Renders APP.conf. */
+/*
+ * Returns the type indexes in start order: by depth in the `after` graph,
+ * Procfile order within one depth (an allocated array of m->ntypes).
+ */
+static size_t *
+supervisord_order(const struct export_model *m)
+{
+	size_t *order, i, j, level;
+
+	order = xcalloc(m->ntypes + 1, sizeof *order);
+	for (i = 0; i < m->ntypes; i++) {
+		level = export_level(m, i);
+		for (j = i; j > 0 && export_level(m, order[j - 1]) > level; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	return order;
+}
+
+/*
+ * Renders APP.conf. supervisord starts the programs of a group in the
+ * order of programs= (priority orders only stops and `start group:*`),
+ * so both follow the start order.
+ */
 static int
 supervisord_render(const struct export_model *m, struct export_files *files,
     char **cause)
@@ -262,29 +288,32 @@ supervisord_render(const struct export_model *m, struct export_files *files,
 	struct buf errs = BUF_INIT, b = BUF_INIT, name = BUF_INIT;
 	const struct export_type *t;
 	const char *sep = "";
-	size_t i;
+	size_t i, *order;
 	long n;
 
 	supervisord_check(m, &errs);
 	if (errs.len > 0)
 		return export_finish(&errs, files, cause);
 
+	order = supervisord_order(m);
 	export_header(&b, SUPERVISORD, m->app);
 	buf_addc(&b, '\n');
 	for (i = 0; i < m->ntypes; i++) {
-		t = &m->types[i];
+		t = &m->types[order[i]];
 		for (n = 1; n <= t->count; n++)
-			supervisord_program(&b, m, t, &t->instances[n - 1], i);
+			supervisord_program(&b, m, t, &t->instances[n - 1],
+			    order[i]);
 	}
 	buf_printf(&b, "\n[group:%s]\nprograms=", m->app);
 	for (i = 0; i < m->ntypes; i++) {
-		t = &m->types[i];
+		t = &m->types[order[i]];
 		for (n = 1; n <= t->count; n++) {
 			buf_printf(&b, "%s%s-%s-%ld", sep, m->app, t->name, n);
 			sep = ",";
 		}
 	}
 	buf_addc(&b, '\n');
+	free(order);
 	buf_printf(&name, "%s.conf", m->app);
 	/* It holds the environment, secrets included: root reads it. */
 	export_files_add(files, name.data, 0600, &b);

@@ -43,14 +43,14 @@ test_layout(void **state)
 	assert_int_equal(fx_file(&files, "shop-web-1/env/PORT")->mode, 0600);
 	assert_true(fx_has_file(&files, "shop-web-2/run"));
 	assert_true(fx_has_file(&files, "shop-release-1/finish"));
-	assert_true(fx_has_file(&files, "shop-release-1/check"));
+	assert_false(fx_has_file(&files, "shop-release-1/check"));
 	/* always: runsv's own restarting is the policy; no probe. */
 	assert_false(fx_has_file(&files, "shop-worker-1/finish"));
 	assert_false(fx_has_file(&files, "shop-worker-1/check"));
 	assert_false(fx_has_file(&files, "shop-clock-1/run"));
 	/* Per instance: run, control/t, log/run, env/ (+ finish, check). */
 	assert_int_equal(files.n, 2 * (5 + nvars + 2) + (3 + nvars + 2) +
-	    (5 + nvars + 2));
+	    (4 + nvars + 2));
 	for (i = 0; i < files.n; i++) {
 		if (strstr(files.v[i].path, "/env/") == NULL)
 			assert_true(export_header_match("runit", "shop",
@@ -124,26 +124,39 @@ test_run(void **state)
 	fx_line(&files, "shop-web-1/run", "exec chpst -P -e \"$dir/env\" "
 	    "/bin/sh -c 'bundle exec puma -p $PORT -C '\\''config/puma.rb'\\'' "
 	    "# 100%'");
-	/* done: sv check passes once the one-shot is down after exit 0. */
-	fx_line(&files, "shop-web-1/run", "until sv check ../shop-release-1 "
-	    ">/dev/null; do sleep 1; done");
+	/* done: the one-shot is down and no longer wanted up. */
+	fx_line(&files, "shop-web-1/run", "until sv status ../shop-release-1 "
+	    "2>/dev/null | grep -Eq '^down: [^;]*, normally up(;|$)'; do");
+	fx_line(&files, "shop-web-1/run", "\tsleep 1");
 	/* started: every instance shows "run:". */
-	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-1 | "
-	    "grep -q '^run:'; do sleep 1; done");
-	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-2 | "
-	    "grep -q '^run:'; do sleep 1; done");
-	fx_no_line(&files, "shop-release-1/run", "until sv check "
-	    "../shop-web-1 >/dev/null; do sleep 1; done");
+	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-1 "
+	    "2>/dev/null | grep -q '^run:'; do");
+	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-2 "
+	    "2>/dev/null | grep -q '^run:'; do");
+	assert_null(strstr(fx_file(&files, "shop-release-1/run")->data,
+	    "until"));
 	export_files_free(&files);
 
-	/* ready waits for sv check (the dependency's check script). */
+	/* ready: running, and sv check runs its check script. */
 	f.worker_after[0].cond = EXPORT_COND_READY;
 	f.m.user = "deploy";
 	fx_render(&export_runit, &f, &files);
-	fx_line(&files, "shop-worker-1/run", "until sv check ../shop-web-1 "
-	    "../shop-web-2 >/dev/null; do sleep 1; done");
+	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-1 "
+	    "2>/dev/null | grep -q '^run:' &&");
+	fx_line(&files, "shop-worker-1/run", "    sv check ../shop-web-1 "
+	    ">/dev/null; do");
+	fx_line(&files, "shop-worker-1/run", "    sv check ../shop-web-2 "
+	    ">/dev/null; do");
 	fx_contains(fx_file(&files, "shop-worker-1/run")->data,
 	    "\nexec chpst -P -u 'deploy' -e \"$dir/env\" /bin/sh -c ");
+	export_files_free(&files);
+
+	/* On a one-shot, any condition waits until it is done. */
+	f.worker_after[0].type = FX_RELEASE;
+	f.worker_after[0].cond = EXPORT_COND_STARTED;
+	fx_render(&export_runit, &f, &files);
+	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-release-1 "
+	    "2>/dev/null | grep -Eq '^down: [^;]*, normally up(;|$)'; do");
 	export_files_free(&files);
 }
 
@@ -176,8 +189,8 @@ test_control(void **state)
 /*
  * finish: an end asked for with sv is left to runsv; otherwise
  * on-failure keeps a clean exit down, never keeps every exit down, a
- * one-shot stays down once done; check: a one-shot is never "up and
- * ready", a probe runs in the instance's environment.
+ * one-shot stays down once done; check: a probe runs in the instance's
+ * environment.
  */
 static void
 test_finish_and_check(void **state)
@@ -199,7 +212,6 @@ test_finish_and_check(void **state)
 	fx_line(&files, "shop-worker-1/finish", "exec sv down .");
 	fx_line(&files, "shop-release-1/finish", "[ \"$1\" = 0 ] && exec sv "
 	    "down .");
-	fx_line(&files, "shop-release-1/check", "exit 1");
 	check = fx_file(&files, "shop-web-1/check");
 	fx_contains(check->data, "\ncd '/srv/shop app' || exit 1\n");
 	fx_contains(check->data, "\nexec chpst -e \"$dir/env\" timeout 5 bash "

@@ -14,7 +14,10 @@
 
 #define CONF "shop.conf"
 
-/* A program per instance, a group of them all; the file is private. */
+/*
+ * A program per instance, a group of them all in start order; the file is
+ * private.
+ */
 static void
 test_sections(void **state)
 {
@@ -35,8 +38,11 @@ test_sections(void **state)
 	fx_line(&files, CONF, "[program:shop-release-1]");
 	fx_no_line(&files, CONF, "[program:shop-clock-1]");
 	fx_line(&files, CONF, "[group:shop]");
-	fx_line(&files, CONF, "programs=shop-web-1,shop-web-2,shop-worker-1,"
-	    "shop-release-1");
+	/* In start order: supervisord starts a group's programs so. */
+	fx_line(&files, CONF, "programs=shop-release-1,shop-web-1,shop-web-2,"
+	    "shop-worker-1");
+	assert_true(strstr(files.v[0].data, "[program:shop-release-1]") <
+	    strstr(files.v[0].data, "[program:shop-web-1]"));
 	assert_int_equal(fx_count_line(files.v[0].data, files.v[0].len,
 	    "directory=/srv/shop app"), 4);
 	fx_no_line(&files, CONF, "user=deploy");
