@@ -235,10 +235,19 @@ const char *export_cond_name(enum export_cond);
 
 /*
  * Adds one problem line to errs (lines are joined with '\n'), as
- * "FORMAT: ..." so that every message names its target.
+ * "FORMAT: ..." so that every message names its target; control
+ * characters in it are shown as \xNN, so it stays one line.
  */
 void export_error(struct buf *errs, const char *format, const char *fmt,
     ...) printflike(3, 4);
+
+/*
+ * Adds a problem for each variable whose name is not an env file key
+ * ([A-Za-z0-9_.-]+, as SPEC section 3 defines them): a target must never
+ * see a name such as "a=b" or "../x" (a runit env/ file name).
+ */
+void export_check_keys(const struct export_model *, const char *format,
+    struct buf *errs);
 
 /*
  * Ends a render: when errs holds problems, frees files, hands the text to

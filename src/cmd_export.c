@@ -646,6 +646,7 @@ cmd_export(const struct plan *p, const struct cli *cli)
 	struct export_files files = { NULL, 0 };
 	struct cmd_export_list stale = { NULL, 0 };
 	struct buf out = BUF_INIT;
+	struct stat st;
 	const char *line, *nl;
 	char *cause, *dir = NULL;
 	size_t i;
@@ -686,6 +687,11 @@ cmd_export(const struct plan *p, const struct cli *cli)
 	while (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
 		dir[strlen(dir) - 1] = '\0';
 
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "tfrun: export: %s is not a directory\n", dir);
+		fprintf(stderr, "tfrun: export: nothing written\n");
+		goto out;
+	}
 	conflicts = cmd_export_conflicts(dir, &files, cli->force);
 	if (be->service_dirs)
 		cmd_export_extras(dir, &files, &stale);

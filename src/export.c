@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "dotenv.h"
 #include "export.h"
 #include "xmalloc.h"
 
@@ -355,18 +356,47 @@ export_cond_name(enum export_cond c)
 	return "done";
 }
 
-/* Adds a problem line. */
+/*
+ * Adds a problem line. A name with control characters (which no key from
+ * an env file has) must not break the one-line-per-problem promise: they
+ * are shown as \xNN.
+ */
 void
 export_error(struct buf *errs, const char *format, const char *fmt, ...)
 {
+	struct buf line = BUF_INIT;
+	const unsigned char *p;
 	va_list ap;
 
 	if (errs->len > 0)
 		buf_addc(errs, '\n');
 	buf_printf(errs, "%s: ", format);
 	va_start(ap, fmt);
-	buf_vprintf(errs, fmt, ap);
+	buf_vprintf(&line, fmt, ap);
 	va_end(ap);
+	for (p = (const unsigned char *)line.data; p != NULL && *p != '\0';
+	    p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			buf_printf(errs, "\\x%02x", *p);
+		else
+			buf_addc(errs, (char)*p);
+	}
+	buf_free(&line);
+}
+
+/* Refuses names that no env file can hold; see export.h. */
+void
+export_check_keys(const struct export_model *m, const char *format,
+    struct buf *errs)
+{
+	size_t i;
+
+	for (i = 0; i < m->nvars; i++) {
+		if (!dotenv_valid_key(m->vars[i].key))
+			export_error(errs, format, "env key %s is not a name "
+			    "of letters, digits, '_', '.' and '-'",
+			    m->vars[i].key);
+	}
 }
 
 /* Ends a render; see export.h. */

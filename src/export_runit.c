@@ -47,6 +47,7 @@ runit_check(const struct export_model *m, struct buf *errs)
 	const struct export_var *v;
 	size_t i;
 
+	export_check_keys(m, RUNIT, errs);
 	for (i = 0; i < m->nvars; i++) {
 		v = &m->vars[i];
 		if (v->key[0] == '.')

@@ -178,11 +178,12 @@ supervisord_check(const struct export_model *m, struct buf *errs)
 
 	len = strlen(m->root);
 	if ((why = supervisord_problem(m->root, SUPERVISORD_PATH)) == NULL &&
-	    (export_has_control(m->root, "") ||
-	    supervisord_space(m->root + len - 1) != 0))
+	    (export_has_control(m->root, "") || (len > 0 &&
+	    supervisord_space(m->root + len - 1) != 0)))
 		why = "holds control characters or ends with a blank";
 	if (why != NULL)
 		export_error(errs, SUPERVISORD, "the app root's path %s", why);
+	export_check_keys(m, SUPERVISORD, errs);
 	for (i = 0; i < m->nvars; i++) {
 		if ((why = supervisord_env_problem(m->vars[i].value)) != NULL)
 			export_error(errs, SUPERVISORD, "the value of %s %s",

@@ -104,6 +104,11 @@ assert_match "names the key" '^tfrun: export: kubernetes: env key a\.b cannot be
 assert_eq "nothing written: no DIR" "no" "$([ -e "$T/k8s" ] && echo yes || echo no)"
 printf 'GREETING=hello\n' >.env
 
+: >"$T/a-file"
+tf export systemd "$T/a-file"
+assert_eq "DIR is a file: exit 1" 1 "$RC"
+assert_match "DIR is a file: says so" "^tfrun: export: $T/a-file is not a directory\$" "$ERR"
+
 # --- option and app errors
 tf export kubernetes "$T/k8s"
 assert_eq "kubernetes without --image: exit 2" 2 "$RC"

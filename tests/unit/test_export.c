@@ -271,6 +271,45 @@ test_errors(void **state)
 	assert_string_equal(cause, "runit: one KEY\nrunit: two");
 	assert_int_equal(files.n, 0);
 	free(cause);
+
+	/* A control character in a name cannot break a line. */
+	export_error(&errs, "runit", "key %s", "a\nb\x7f");
+	assert_string_equal(errs.data, "runit: key a\\x0ab\\x7f");
+	buf_free(&errs);
+}
+
+/*
+ * Names no env file can hold are refused by every target, before any of
+ * them could become a path (runit's env/ files) or break a list
+ * (supervisord's environment=).
+ */
+static void
+test_check_keys(void **state)
+{
+	static const char *const bad[] = { "../x", "a=b", "a,b", "a b", "" };
+	struct buf errs = BUF_INIT;
+	struct fx f;
+	char *cause;
+	size_t i;
+
+	(void)state;
+	fx_init(&f);
+	export_check_keys(&f.m, "runit", &errs);
+	assert_int_equal(errs.len, 0);
+	for (i = 0; i < nitems(bad); i++) {
+		fx_init(&f);
+		fx_var(&f, f.m.nvars, bad[i], "v");
+		export_check_keys(&f.m, "supervisord", &errs);
+		fx_contains(errs.data, "is not a name of letters, digits");
+		buf_reset(&errs);
+		cause = fx_render_fails(&export_runit, &f);
+		fx_contains(cause, "runit: env key ");
+		free(cause);
+		cause = fx_render_fails(&export_supervisord, &f);
+		fx_contains(cause, "supervisord: env key ");
+		free(cause);
+	}
+	buf_free(&errs);
 }
 
 int
@@ -288,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_level),
 		cmocka_unit_test(test_files_top),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_check_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
