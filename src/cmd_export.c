@@ -41,6 +41,7 @@ static int
 cmd_export_options(const struct cli *cli, const char *format)
 {
 	const char *why = NULL, *flag = NULL, *value = NULL;
+	struct buf q = BUF_INIT;
 
 	if (cli->app != NULL && !export_app_valid(cli->app)) {
 		flag = "--app";
@@ -65,15 +66,10 @@ cmd_export_options(const struct cli *cli, const char *format)
 	}
 	if (why == NULL)
 		return 0;
-	fprintf(stderr, "tfrun: export: %s ", flag);
-	{
-		struct buf q = BUF_INIT;
-
-		buf_add_quoted(&q, value, strlen(value), 64);
-		fprintf(stderr, "%s: %s (see 'tfrun help export')\n", q.data,
-		    why);
-		buf_free(&q);
-	}
+	buf_add_quoted(&q, value, strlen(value), 64);
+	fprintf(stderr, "tfrun: export: %s %s: %s (see 'tfrun help export')\n",
+	    flag, q.data, why);
+	buf_free(&q);
 	return -1;
 }
 
@@ -165,6 +161,7 @@ cmd_export_model(const struct plan *p, const struct cli *cli,
 	struct export_instance *in;
 	struct export_var *vars;
 	const struct plan_type *pt;
+	struct buf q = BUF_INIT;
 	char *root, *base, ps[96];
 	size_t i, nvars = 0;
 	long n, port;
@@ -181,8 +178,6 @@ cmd_export_model(const struct plan *p, const struct cli *cli,
 	else {
 		base = strrchr(root, '/') + 1;
 		if (!export_app_valid(base)) {
-			struct buf q = BUF_INIT;
-
 			buf_add_quoted(&q, base, strlen(base), 64);
 			fprintf(stderr, "tfrun: export: the app name would be "
 			    "%s, the root's directory name, which is not 1 to "
@@ -522,21 +517,18 @@ cmd_export_extras(const char *dir, const struct export_files *files,
 static int
 cmd_export_mkdirs(const char *dir)
 {
-	char *p = xstrdup(dir), *s;
+	char *p = xstrdup(dir), *s, c;
 	int rc = 0;
 
 	for (s = p + 1; rc == 0; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
-		{
-			char c = *s;
-
-			*s = '\0';
-			if (mkdir(p, 0755) != 0 && errno != EEXIST)
-				rc = -1;
-			*s = c;
-		}
-		if (*s == '\0')
+		c = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (c == '\0')
 			break;
 	}
 	free(p);
