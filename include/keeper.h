@@ -26,9 +26,19 @@
  * Forks the supervisor. Returns 0 in the supervisor; in the keeper it
  * returns 1 only once the supervisor and everything it left have ended,
  * with tfrun's exit status in *status; returns -1 when there can be no
- * keeper (tfrun then runs as one process).
+ * keeper (tfrun then runs as one process). With isolate (--isolate) the
+ * supervisor is the init of a new PID namespace (in a user namespace when
+ * not root) with its own /proc; when the kernel refuses that, the reason
+ * is printed and -2 is returned.
  */
-int keeper_start(int *status);
+int keeper_start(int isolate, int *status);
+
+/*
+ * In the supervisor, once every group is stopped (^Z): asks the keeper to
+ * stop the supervisor and then itself. Returns -1 without a keeper (the
+ * supervisor then stops itself).
+ */
+int keeper_report_stop(void);
 
 /*
  * In the supervisor: the read end of a (non-blocking) pipe that carries

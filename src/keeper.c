@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #endif
 
@@ -53,6 +55,7 @@ static volatile sig_atomic_t keeper_tstp;  /* ^Z: stop the formation */
 static int keeper_down = -1;        /* keeper: its end of the pipe down */
 static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
 static int keeper_to_parent = -1;   /* supervisor: session reports */
+static volatile sig_atomic_t keeper_asked_stop; /* keeper: "T" reported */
 
 /* A set of pids, small and bounded. */
 struct keeper_set {
@@ -117,22 +120,47 @@ keeper_stop(int sig)
 	keeper_tstp = 1;
 }
 
+/* Only wakes ppoll up. */
+static void
+keeper_nothing(int sig)
+{
+	(void)sig;
+}
+
+static void keeper_read_reports(int);
+
 /*
  * Stops the whole formation as one job: the supervisor stops every group
- * and then itself; once it has, the keeper stops. When continued (fg, bg)
- * the keeper continues the supervisor, which continues the groups. Waiting
- * for the supervisor to stop first means that the SIGCONT can never come
- * before it. Returns 1 when the supervisor ended instead, its wait status
- * in *status.
+ * and reports "T"; the keeper then stops the supervisor (from outside: as
+ * a PID namespace's init it could not stop itself) and, once it is
+ * stopped, itself. When continued (fg, bg) the keeper continues the
+ * supervisor, which continues the groups. The order means that the
+ * SIGCONT can never come before the stop. Returns 1 when the supervisor
+ * ended instead, its wait status in *status.
  */
 static int
-keeper_suspend(pid_t child, int *status)
+keeper_suspend(pid_t child, int reports, int forward, int *status)
 {
+	struct pollfd pfd;
 	sigset_t tstp;
 	pid_t pid;
-	int st, sig;
+	int st, sig, round;
 
-	keeper_forward(SIGTSTP);
+	if (forward)
+		keeper_forward(SIGTSTP);
+	/* Wait (a little at most) for the supervisor to have stopped them. */
+	for (round = 0; round < 40 && !keeper_asked_stop && reports != -1;
+	    round++) {
+		pfd.fd = reports;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 50) > 0)
+			keeper_read_reports(reports);
+		if (pfd.revents & (POLLHUP | POLLERR))
+			break;
+	}
+	keeper_asked_stop = 0;
+	kill(child, SIGSTOP);
 	while ((pid = waitpid(child, &st, WUNTRACED)) == -1 && errno == EINTR)
 		continue;
 	if (pid != child)
@@ -156,13 +184,6 @@ keeper_suspend(pid_t child, int *status)
 	keeper_tstp = 0;
 	kill(child, SIGCONT);
 	return 0;
-}
-
-/* Only wakes ppoll up. */
-static void
-keeper_nothing(int sig)
-{
-	(void)sig;
 }
 
 /* What keeper_children passes through procfs_children. */
@@ -284,6 +305,8 @@ keeper_read_reports(int fd)
 			if (*p == 'S')
 				keeper_set_add(&keeper_sessions,
 				    (pid_t)strtol(p + 1, NULL, 10));
+			else if (*p == 'T')
+				keeper_asked_stop = 1;
 		}
 		have = strlen(p);
 		memmove(buf, p, have);
@@ -352,12 +375,14 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 			break;
 		for (i = 0; i < seen.n; i++)
 			keeper_set_add(&keeper_foreign, seen.v[i]);
-		if (keeper_tstp) {
-			keeper_tstp = 0;
-			if (keeper_suspend(child, &status)) {
+		/* ^Z to the keeper, or to the supervisor, which says "T". */
+		if (keeper_tstp || keeper_asked_stop) {
+			if (keeper_suspend(child, reports, keeper_tstp,
+			    &status)) {
 				done = 1;
 				break;
 			}
+			keeper_tstp = 0;
 			continue;
 		}
 		pfd.fd = reports;
@@ -400,9 +425,81 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 	return done && WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+#if defined(__linux__) && defined(CLONE_NEWPID)
+/* Writes text to a /proc/self file; returns 0 or -1 with errno set. */
+static int
+keeper_write_file(const char *path, const char *text)
+{
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, text, strlen(text));
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * --isolate, in the keeper before the fork: the next child is the init of
+ * a new PID namespace. Without root, a user namespace comes first, which
+ * maps only the user's own uid and gid to themselves.
+ */
+static int
+keeper_unshare(void)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (uid != 0) {
+		if (unshare(CLONE_NEWUSER) != 0)
+			return -1;
+		snprintf(map, sizeof map, "%lu %lu 1\n", (unsigned long)uid,
+		    (unsigned long)uid);
+		if (keeper_write_file("/proc/self/uid_map", map) != 0)
+			return -1;
+		if (keeper_write_file("/proc/self/setgroups", "deny") != 0 &&
+		    errno != ENOENT)
+			return -1;
+		snprintf(map, sizeof map, "%lu %lu 1\n", (unsigned long)gid,
+		    (unsigned long)gid);
+		if (keeper_write_file("/proc/self/gid_map", map) != 0)
+			return -1;
+	}
+	return unshare(CLONE_NEWPID);
+}
+
+/*
+ * --isolate, in the supervisor (the namespace's init): a mount namespace
+ * of its own with a /proc that shows the namespace's pids, so that the
+ * formation sees itself consistently (and the reaper waits for the right
+ * pids). The system's /proc stays reachable for pid translation.
+ */
+static int
+keeper_mount_proc(void)
+{
+	int host;
+
+	if ((host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    NULL) != 0) {
+		close(host);
+		return -1;
+	}
+	procfs_set_host(host);
+	return 0;
+}
+#endif
+
 /* Forks the supervisor; see keeper.h. */
 int
-keeper_start(int *status)
+keeper_start(int isolate, int *status)
 {
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
 	struct sigaction sa;
@@ -413,8 +510,13 @@ keeper_start(int *status)
 
 	/* An inherited SIG_IGN would make the kernel reap the supervisor. */
 	signal(SIGCHLD, SIG_DFL);
+	if (isolate && keeper_unshare() != 0) {
+		fprintf(stderr, "tfrun: --isolate: the kernel refuses a PID "
+		    "namespace: %s\n", strerror(errno));
+		return -2;
+	}
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
-		return -1;
+		return isolate ? -2 : -1;
 	if (pipe2(down, O_CLOEXEC) == -1)
 		return -1;
 	if (pipe2(up, O_CLOEXEC | O_NONBLOCK) == -1) {
@@ -455,6 +557,11 @@ keeper_start(int *status)
 		setpgid(0, 0);
 		signal(SIGTTOU, SIG_IGN);
 		prctl(PR_SET_NAME, KEEPER_SUPERVISOR_NAME, 0, 0, 0);
+		if (isolate && keeper_mount_proc() != 0) {
+			fprintf(stderr, "tfrun: --isolate: cannot mount /proc "
+			    "in the new namespace: %s\n", strerror(errno));
+			_exit(1);
+		}
 		return 0;
 	}
 	close(down[0]);
@@ -500,6 +607,11 @@ keeper_start(int *status)
 	return 1;
 #else
 	(void)status;
+	if (isolate) {
+		fprintf(stderr, "tfrun: --isolate: PID namespaces are a Linux "
+		    "feature\n");
+		return -2;
+	}
 	return -1;
 #endif
 }
@@ -542,6 +654,15 @@ int
 keeper_fd(void)
 {
 	return keeper_from_parent;
+}
+
+/* Asks the keeper to stop the supervisor; see keeper.h. */
+int
+keeper_report_stop(void)
+{
+	if (keeper_to_parent == -1)
+		return -1;
+	return write(keeper_to_parent, "T\n", 2) == 2 ? 0 : -1;
 }
 
 /* Tells the keeper about a session the formation made. */

@@ -11,6 +11,7 @@
 
 #include "linebuf.h"
 #include "output.h"
+#include "procfs.h"
 #include "proc.h"
 #include "shell.h"
 #include "xmalloc.h"
@@ -34,6 +35,7 @@ struct proc {
 	int finished;       /* done() has run (or would have, if detached) */
 	int paused;
 	int detached;
+	int quiet;          /* its lines are read and not logged */
 	unsigned long emitted; /* lines written so far, to see a new partial */
 	int status;
 	int termsig;
@@ -100,7 +102,8 @@ proc_emit(void *ctx, const char *line, size_t len)
 	struct proc *p = ctx;
 
 	p->emitted++;
-	output_line_cached(&p->src, &p->prefix, line, len);
+	if (!p->quiet)
+		output_line_cached(&p->src, &p->prefix, line, len);
 }
 
 /*
@@ -153,7 +156,8 @@ proc_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 	size_t room;
 
 	(void)suggested;
-	room = output_budget(&p->src, &p->prefix);
+	room = p->quiet ? sizeof proc_readbuf :
+	    output_budget(&p->src, &p->prefix);
 	buf->base = proc_readbuf;
 	buf->len = room < sizeof proc_readbuf ? room : sizeof proc_readbuf;
 }
@@ -177,7 +181,7 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		 * line it leaves waits until the output has room for it.
 		 */
 		if (linebuf_has_partial(&p->lb) &&
-		    output_budget(&p->src, &p->prefix) == 0) {
+		    !p->quiet && output_budget(&p->src, &p->prefix) == 0) {
 			p->eof = 1;
 			proc_pause(p);
 			return;
@@ -219,7 +223,7 @@ proc_timer_cb(uv_timer_t *timer)
 	struct proc *p = timer->data;
 
 	/* No room: it is written once the output drains (proc_resume). */
-	if (output_budget(&p->src, &p->prefix) == 0) {
+	if (!p->quiet && output_budget(&p->src, &p->prefix) == 0) {
 		proc_pause(p);
 		return;
 	}
@@ -273,6 +277,7 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	p->src.type = spec->src.type != NULL ? p->type : NULL;
 	p->done = spec->done;
 	p->ctx = spec->ctx;
+	p->quiet = spec->quiet;
 	linebuf_init(&p->lb, LINEBUF_MAX);
 
 	/*
@@ -338,7 +343,8 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 		return err;
 	}
 
-	p->src.pid = p->process.pid;
+	/* Under --isolate, the pid the rest of the system knows. */
+	p->src.pid = procfs_host_pid(p->process.pid);
 	p->next = proc_all;
 	if (proc_all != NULL)
 		proc_all->prev = &p->next;
@@ -363,6 +369,13 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	}
 	*pp = p;
 	return 0;
+}
+
+/* Returns the pid as the rest of the system knows it. */
+int
+proc_host_pid(const struct proc *p)
+{
+	return (int)p->src.pid;
 }
 
 /* Returns the pid. */

@@ -193,6 +193,29 @@ assert_eq "exit 0" 0 "$RC"
 assert_no_match "no SIGKILL" 'SIGKILL|received again' "$(cat out.txt)"
 assert_match "the instance stopped on SIGTERM" 'web\.1 +\| got SIGTERM' "$(cat out.txt)"
 
+# --- two copies of a signal that came the same way at once (timeout(1)
+# signals the process and its group) are one request: here both wait in
+# the keeper's pipe while the supervisor is stopped
+cat >Procfile <<EOF2
+web: $C trapexit:TERM:0 print:1:ready wait
+EOF2
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+kill -STOP "$sup"
+# pending: whether SIGTERM (bit 15) waits to be handled by the keeper.
+pending() { awk '/^(SigPnd|ShdPnd)/ { print $2 }' "/proc/$BG/status" | grep -qv '^0*$'; }
+kill -TERM "$BG"
+deadline=$((SECONDS + 5))
+while pending && [ $SECONDS -lt $deadline ]; do sleep 0.01; done
+kill -TERM "$BG"
+while pending && [ $SECONDS -lt $deadline ]; do sleep 0.01; done
+kill -CONT "$sup"
+wait_exit "$BG" 15
+assert_eq "two copies at once: exit 0" 0 "$RC"
+assert_no_match "two copies at once: one request, no SIGKILL" 'received again|SIGKILL' "$(cat out.txt)"
+assert_match "two copies at once: a graceful stop" 'web\.1 +\| got SIGTERM' "$(cat out.txt)"
+
 # --- a process orphaned by its shell's death in a shutdown gets SIGTERM
 # once: through its group, not again as an adopted process
 cat >Procfile <<EOF2
@@ -250,5 +273,61 @@ EOF2
 else
 	fail "the recycled-pid test needs root (it sets ns_last_pid)"
 fi
+
+# --- --isolate: the formation runs in a PID namespace whose init is the
+# supervisor, so even SIGKILL to every tfrun process at once (pkill -9 -f
+# tfrun) leaves nothing: the kernel kills the namespace with its init.
+# Checked as root and as an unprivileged user (a user namespace then).
+# ns_members NSLINK: the pids of every process in that PID namespace.
+ns_members() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"
+	done
+}
+mkdir -m 777 iso
+cat >iso/Procfile <<EOF2
+a: $C print:1:ready wait
+b: sh -c "$C wait & $C wait"; true
+c: $C orphan:600000 pgid print:1:ready wait
+EOF2
+chmod 644 iso/Procfile
+for who in root nobody; do
+	as=()
+	[ $who = nobody ] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	: >iso/out.txt
+	chmod 666 iso/out.txt
+	(cd iso && setsid "${CLEAN_ENV[@]}" "${as[@]}" "$TFRUN" start --isolate >>out.txt 2>&1 </dev/null) &
+	BG=$!
+	BG_PIDS="$BG_PIDS $BG"
+	wait_for iso/out.txt 'c\.1 +\| ready 1' && wait_for iso/out.txt 'a\.1 +\| ready 1'
+	keeper=$(pgrep -f -P "$BG" "$TFRUN" | head -1)
+	[ -n "$keeper" ] || keeper=$BG
+	sup=$(pgrep -P "$keeper")
+	ns=$(readlink "/proc/$sup/ns/pid")
+	assert_match "--isolate ($who): the supervisor has a PID namespace of its own" 'pid:' "$ns"
+	[ "$ns" != "$(readlink /proc/self/ns/pid)" ] && pass "--isolate ($who): not ours" || fail "--isolate ($who): not ours"
+	assert_match "--isolate ($who): instances see namespace pids" 'c\.1 +\| pid=[0-9]+ pgid=[0-9]+ sid=[0-9]+ ppid=1$' "$(cat iso/out.txt)"
+	shown=$(sed -nE 's/.*a\.1 started with pid ([0-9]+).*/\1/p' iso/out.txt)
+	assert_eq "--isolate ($who): the pid shown is the system's" "$ns" "$(readlink "/proc/$shown/ns/pid" 2>/dev/null)"
+	members=$(ns_members "$ns" | wc -l)
+	[ "$members" -ge 6 ] && pass "--isolate ($who): the formation runs ($members processes)" ||
+		fail "--isolate ($who): the formation runs ($members processes)"
+	kill -KILL "$keeper" "$sup"
+	left=1
+	for i in $(seq 50); do
+		left=$(ns_members "$ns" | wc -l)
+		[ "$left" -eq 0 ] && break
+		sleep 0.02
+	done
+	assert_eq "--isolate ($who): SIGKILL to every tfrun process leaves nothing a second later" 0 "$left"
+done
+
+# --isolate where the kernel refuses a PID namespace: tfrun says so, exits 1
+"${CLEAN_ENV[@]}" unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_pid_namespaces &&
+	exec "$0" start --isolate' "$TFRUN" >out.txt 2>err.txt </dev/null
+assert_eq "--isolate refused: exit 1" 1 "$?"
+assert_match "--isolate refused: the reason" '^tfrun: --isolate: the kernel refuses a PID namespace: ' "$(cat err.txt)"
+assert_no_match "--isolate refused: nothing started" 'started' "$(cat out.txt)"
 
 finish

@@ -50,6 +50,11 @@ start_bg out.txt start --restart never
 wait_for out.txt 'job\.1 restarting in 1s'
 kill -0 "$BG" 2>/dev/null && pass "[process.job] restart = always beats --restart never" ||
 	fail "[process.job] restart = always beats --restart never"
+# A clean exit is not a failure: every restart comes after 1 s, with no
+# backoff, and it is never given up.
+deadline=$((SECONDS + 15))
+while [ "$(grep -c 'job\.1 restarting in 1s' out.txt)" -lt 3 ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+assert_eq "always + exit 0: three restarts, each after 1 s" 3 "$(grep -c 'job\.1 restarting in' out.txt)"
 kill -TERM "$BG"
 wait_exit "$BG" 15
 rm tfrun.ini
