@@ -11,6 +11,13 @@
 /* Prints what is valid and what the formation would start. */
 int cmd_check(const struct plan *p);
 
+/*
+ * Writes configuration for an export target into DIR (SPEC section 10):
+ * 0, 1 when the app or a value cannot be exported (nothing written), 2
+ * for an export option that is malformed.
+ */
+int cmd_export(const struct plan *p, const struct cli *cli);
+
 /* Prints the environment of one instance (or of `run`) in .env syntax. */
 int cmd_env(const struct plan *p, const struct cli *cli);
 

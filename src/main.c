@@ -160,6 +160,7 @@ main(int argc, char **argv)
 	case CLI_RUN:
 	case CLI_CHECK:
 	case CLI_ENV:
+	case CLI_EXPORT:
 		break;
 	default:
 		fprintf(stderr, "tfrun: %s: not implemented in this version\n",
@@ -181,6 +182,9 @@ main(int argc, char **argv)
 		break;
 	case CLI_ENV:
 		status = cmd_env(&plan, &cli);
+		break;
+	case CLI_EXPORT:
+		status = cmd_export(&plan, &cli);
 		break;
 	case CLI_RUN:
 		status = cmd_run(&plan, &cli);
