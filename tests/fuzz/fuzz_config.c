@@ -135,7 +135,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else
 		free(cause);
 	fuzz_query(&eff);
-	(void)config_restart_name(eff.restart);
+	(void)config_word(CONFIG_K_RESTART, eff.restart);
 
 	config_free(&eff);
 	config_free(&env);
