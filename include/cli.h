@@ -75,13 +75,6 @@ int cli_parse(int argc, char **argv, struct cli *cli, char **cause);
 /* Frees what cli owns. */
 void cli_free(struct cli *cli);
 
-/*
- * Returns the help text for command (a usage synopsis and the options it
- * uses, from config_settings), or the general help listing every command
- * for CLI_NONE/CLI_HELP. The text is built once and kept.
- */
-const char *cli_help_text(enum cli_command command);
-
 /* Returns the command for a name ("start"), or CLI_NONE. */
 enum cli_command cli_command_lookup(const char *name);
 

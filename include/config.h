@@ -16,7 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe.h"
 
 enum config_color {
 	CONFIG_COLOR_AUTO,
@@ -98,11 +97,10 @@ struct config_type {
 	int can_die;
 	enum config_tty tty;
 	int stdin_wanted;           /* stdin = true */
-	struct probe ready;         /* owned; PROBE_NONE when unset */
+	char *ready;                /* owned: a probe, checked by probe_parse */
 	uint64_t ready_interval_ms;
 	uint64_t ready_timeout_ms;
-	struct probe_after *after;  /* owned */
-	size_t nafter;
+	char *after;                /* owned: checked by probe_after_parse */
 	int oneshot;
 };
 
@@ -163,19 +161,12 @@ enum config_kind {
 	CONFIG_K_RESTART,	/* int: never, on-failure, always */
 	CONFIG_K_SIGNAL,	/* int: a name with or without SIG, a number */
 	CONFIG_K_INSTANCE,	/* char *: TYPE or TYPE.N */
-	CONFIG_K_PROBE,		/* struct probe */
-	CONFIG_K_AFTER		/* struct probe_after * + size_t */
+	CONFIG_K_PROBE,		/* char *: a probe (probe.h) */
+	CONFIG_K_AFTER		/* char *: TYPE[:COND], ... (probe.h) */
 };
 
 /* Which commands use a setting: bits of enum cli_command (cli.h). */
 #define CONFIG_CMD(c) (1u << (c))
-
-/* Where a row's value lives. */
-enum config_where {
-	CONFIG_IN_CONFIG,	/* struct config (and, with tkey, config_type) */
-	CONFIG_IN_TYPE,		/* struct config_type only */
-	CONFIG_IN_CLI		/* struct cli: an option of one command */
-};
 
 /* One setting: one row of config_settings. */
 struct config_setting {
@@ -188,8 +179,8 @@ struct config_setting {
 	const char *var;	/* TFRUN_* variable */
 	const char *arg;	/* the flag's value in help ("N"); NULL: none */
 	enum config_kind kind;
-	enum config_where where;
-	unsigned field;		/* enum config_field bit (CONFIG_IN_CONFIG) */
+	unsigned field;		/* enum config_field bit: kept in struct
+				   config; 0: in struct cli, or only per type */
 	unsigned tfield;	/* enum config_type_field bit (with tkey) */
 	size_t off;		/* offset in struct config or struct cli */
 	size_t toff;		/* offset in struct config_type */
@@ -234,20 +225,23 @@ int config_from_env(const char *(*getvar)(void *ctx, const char *name),
     void *ctx, struct config *c, char **cause);
 
 /*
- * Stores value as setting s in base (a struct config, config_type or cli,
- * as s->where and type say), with its origin for a struct config. A list
- * replaces the old one, or is added to it when append is set. Returns 0,
- * or -1 with *why allocated: what is wrong with the value ("'abc' is not a
- * port number (1-65535)"), without the setting's name.
+ * Stores value as setting s in base: a struct config_type when type is
+ * set, else a struct config (with its origin) when s->field is, else a
+ * struct cli. A list replaces the old one, or is added to it when append
+ * is set. Returns 0, or -1 with *why allocated: what is wrong with the
+ * value ("'abc' is not a port number (1-65535)"), without the setting's
+ * name.
  */
 int config_set(void *base, const struct config_setting *s, int type,
     const char *value, const char *origin, int append, char **why);
 
 /*
- * Parses s as a value of kind (no list, probe or after kind) into out,
- * which points at the kind's storage. Returns 0, or -1 leaving it alone.
+ * Parses s as a value of kind (not a list) into out, which points at the
+ * kind's storage. Returns 0, or -1 leaving it alone, with *why allocated
+ * unless why is NULL.
  */
-int config_parse_value(enum config_kind kind, const char *s, void *out);
+int config_parse_value(enum config_kind kind, const char *s, void *out,
+    char **why);
 
 /*
  * Copies every field set in src over dst (strings and arrays are copied),
@@ -270,6 +264,12 @@ uint64_t config_timeout_ms(const struct config *c, const char *type);
 enum config_restart config_restart_of(const struct config *c,
     const char *type);
 int config_can_die(const struct config *c, const char *type);
+
+/*
+ * Returns the i-th spelling of a '|'-separated list of names (a row's
+ * flags, negs or keys), owned, or NULL when there are fewer.
+ */
+char *config_spelling(const char *list, size_t i);
 
 /* Returns the name of value v of an enum kind ("on-failure"). */
 const char *config_word(enum config_kind kind, int v);

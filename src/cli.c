@@ -25,70 +25,48 @@
 /* The largest count a formation may name here (the largest port step). */
 #define CLI_MAX_COUNT 65535
 
-/* The commands: name, operands, summary and what help says of them. */
-static const struct cli_command_info {
+/* How a command's operands are checked. */
+enum cli_form {
+	FORM_ANY,	/* anything (run's command) */
+	FORM_NAME,	/* NAME (TYPE.N) or TYPE */
+	FORM_SCALE,	/* TYPE=N */
+	FORM_SIGNAL,	/* SIGNAL, then NAME or TYPE */
+	FORM_START,	/* TYPE or TYPE=N, each type once */
+	FORM_EXPORT,	/* FORMAT DIR */
+	FORM_HELP	/* a command */
+};
+
+/*
+ * The commands and their operands: at least min, at most max, of a form;
+ * few is what is said when there are fewer than min (or, with max set,
+ * another number).
+ */
+static const struct {
 	const char *name;
-	const char *operands;
-	const char *summary;
-	const char *about;
+	size_t min, max;
+	enum cli_form form;
+	const char *few;
 } cli_commands[] = {
-	[CLI_NONE] = { "", "", "", "" },
-	[CLI_START] = { "start", "[TYPE | TYPE=N]...",
-	    "run the formation (all types, or those named)",
-	    "Run the formation: every process type of the Procfile, or the types\n"
-	    "named (TYPE=N also sets their count), with their output prefixed, until\n"
-	    "SIGINT, SIGTERM or SIGHUP, 'tfrun quit', or an instance's exit.\n" },
-	[CLI_RUN] = { "run", "[--] COMMAND [ARG]...",
-	    "run a one-off command in the app's environment",
-	    "Run a one-off command in the root with the app's environment (PORT is\n"
-	    "the base port, PS=run.1), in tfrun's place. One argument runs through\n"
-	    "/bin/sh -c, or runs that type's command if it names a Procfile type;\n"
-	    "several run as given. Options end at COMMAND.\n" },
-	[CLI_CHECK] = { "check", "", "validate the Procfile, env files and config",
-	    "Validate the Procfile, env files and config and list every error; exit\n"
-	    "0 if all is valid, 1 if not.\n" },
-	[CLI_ENV] = { "env", "[NAME]", "print the environment a process would get",
-	    "Print the environment a process would get, sorted, in .env syntax: for\n"
-	    "instance NAME (web.2, with its PORT and PS), or for 'tfrun run'.\n" },
-	[CLI_EXPORT] = { "export", "FORMAT DIR",
-	    "write systemd/supervisord/runit/kubernetes files",
-	    "Write configuration for FORMAT (systemd, supervisord, runit or\n"
-	    "kubernetes) into DIR, from the Procfile, env files, formation and\n"
-	    "policy, then print the commands that install and start it.\n" },
-	[CLI_PS] = { "ps", "", "list the instances of a running tfrun start",
-	    "List the instances of a running 'tfrun start': name, pid, state, uptime,\n"
-	    "restarts, port and command.\n" },
-	[CLI_SCALE] = { "scale", "TYPE=N...", "change the formation while it runs",
-	    "Change how many instances of each type a running 'tfrun start' runs.\n"
-	    "New instances get their usual names and ports; scaling down stops the\n"
-	    "highest-numbered ones.\n" },
-	[CLI_RESTART] = { "restart", "[NAME | TYPE]...",
-	    "restart instances (all if none is named)",
-	    "Restart the named instances (web.1) or types (web) of a running\n"
-	    "'tfrun start', or all of its instances.\n" },
-	[CLI_STOP] = { "stop", "NAME | TYPE...",
-	    "stop instances without restarting them",
-	    "Stop instances or types of a running 'tfrun start' without restarting\n"
-	    "them; the rest keeps running.\n" },
-	[CLI_SIGNAL] = { "signal", "SIGNAL NAME | TYPE...",
-	    "send a signal to instances",
-	    "Send SIGNAL (USR1, SIGUSR1 or a number) to the process groups of\n"
-	    "instances or types of a running 'tfrun start'.\n" },
-	[CLI_LOGS] = { "logs", "[NAME | TYPE]...",
-	    "print (or follow) instances' last lines",
-	    "Print the last lines of instances (all if none is named) of a running\n"
-	    "'tfrun start', in its log format.\n" },
-	[CLI_WAIT] = { "wait", "", "wait until every instance is ready",
-	    "Return 0 once every instance of a running 'tfrun start' is ready; 1,\n"
-	    "naming those that are not, when the timeout passes or tfrun exits.\n" },
-	[CLI_ATTACH] = { "attach", "NAME", "connect the terminal to an instance",
-	    "Connect the terminal to instance NAME of a running 'tfrun start': its\n"
-	    "output, and keystrokes to it. ^P ^Q detaches.\n" },
-	[CLI_QUIT] = { "quit", "", "stop a running tfrun start gracefully",
-	    "Stop a running 'tfrun start' gracefully; it exits with status 0.\n" },
-	[CLI_HELP] = { "help", "[COMMAND]", "show this help, or a command's", "" },
-	[CLI_VERSION] = { "version", "", "print tfrun's version",
-	    "Print tfrun's version.\n" }
+	[CLI_NONE] = { "", 0, 0, FORM_ANY, NULL },
+	[CLI_START] = { "start", 0, SIZE_MAX, FORM_START, NULL },
+	[CLI_RUN] = { "run", 1, SIZE_MAX, FORM_ANY, "a command is required" },
+	[CLI_CHECK] = { "check", 0, 0, FORM_ANY, NULL },
+	[CLI_ENV] = { "env", 0, 1, FORM_ANY, NULL },
+	[CLI_EXPORT] = { "export", 2, 2, FORM_EXPORT,
+	    "expected FORMAT and DIR" },
+	[CLI_PS] = { "ps", 0, 0, FORM_ANY, NULL },
+	[CLI_SCALE] = { "scale", 1, SIZE_MAX, FORM_SCALE, "expected TYPE=N" },
+	[CLI_RESTART] = { "restart", 0, SIZE_MAX, FORM_NAME, NULL },
+	[CLI_STOP] = { "stop", 1, SIZE_MAX, FORM_NAME,
+	    "expected NAME or TYPE" },
+	[CLI_SIGNAL] = { "signal", 2, SIZE_MAX, FORM_SIGNAL,
+	    "expected SIGNAL and NAME or TYPE" },
+	[CLI_LOGS] = { "logs", 0, SIZE_MAX, FORM_NAME, NULL },
+	[CLI_WAIT] = { "wait", 0, 0, FORM_ANY, NULL },
+	[CLI_ATTACH] = { "attach", 1, 1, FORM_NAME, "expected one NAME" },
+	[CLI_QUIT] = { "quit", 0, 0, FORM_ANY, NULL },
+	[CLI_HELP] = { "help", 0, 1, FORM_HELP, NULL },
+	[CLI_VERSION] = { "version", 0, 0, FORM_ANY, NULL }
 };
 
 static const char *const cli_export_formats[] = {
@@ -181,24 +159,6 @@ cli_takes(const struct config_setting *r, enum cli_command c)
 }
 
 /*
- * Returns the i-th '|'-separated spelling of list (owned), or NULL when
- * there are fewer.
- */
-static char *
-cli_spelling(const char *list, size_t i)
-{
-	const char *bar;
-
-	for (; list != NULL && i > 0; i--)
-		list = (bar = strchr(list, '|')) != NULL ? bar + 1 : NULL;
-	if (list == NULL)
-		return NULL;
-	bar = strchr(list, '|');
-	return bar != NULL ? xstrndup(list, (size_t)(bar - list)) :
-	    xstrdup(list);
-}
-
-/*
  * Finds the row of a long option (name, len bytes) or of a letter, and
  * says in *neg whether it was a negative spelling and in *spelled the
  * long spelling (owned). A name may mean two things (-f is --procfile but
@@ -218,7 +178,7 @@ cli_find(const char *name, size_t len, char letter, enum cli_command c,
 	for (i = 0; i < config_nsettings; i++) {
 		r = &config_settings[i];
 		for (n = 0; n < 2; n++) {
-			for (j = 0; (s = cli_spelling(n ? r->negs : r->flags,
+			for (j = 0; (s = config_spelling(n ? r->negs : r->flags,
 			    j)) != NULL; j++) {
 				hit = letter != '\0' ? n == 0 &&
 				    j < strlen(r->letters) &&
@@ -276,8 +236,8 @@ cli_set(struct cli *cli, const struct config_setting *r, const char *spelled,
 		value = r->kind == CONFIG_K_COLOR ? (neg ? "never" : "always") :
 		    (neg ? "false" : "true");
 	xasprintf(&origin, "--%s", spelled);
-	rc = config_set(r->where == CONFIG_IN_CLI ? (void *)cli :
-	    (void *)&cli->flags, r, 0, value, origin, 1, &why);
+	rc = config_set(r->field == 0 ? (void *)cli : (void *)&cli->flags, r,
+	    0, value, origin, 1, &why);
 	if (rc != 0) {
 		xasprintf(cause, "%s: %s", origin, why);
 		free(why);
@@ -343,7 +303,7 @@ cli_long(struct cli_state *st, int argc, char **argv, int *i, char **cause)
 	else if (r->kind == CONFIG_K_COLOR) {
 		/* WHEN follows a bare --color only when it is one. */
 		if (*i + 1 < argc &&
-		    config_parse_value(r->kind, argv[*i + 1], &rc) == 0)
+		    config_parse_value(r->kind, argv[*i + 1], &rc, NULL) == 0)
 			value = argv[++*i];
 	} else if (*i + 1 < argc)
 		value = argv[++*i];
@@ -401,168 +361,92 @@ cli_short(struct cli_state *st, int argc, char **argv, int *i, char **cause)
 	return 0;
 }
 
-/* Tells whether s names an instance or a type: TYPE or TYPE.N (N >= 1). */
+/* Tells whether s is TYPE=N, or with bare also TYPE; *len: TYPE's. */
 static int
-cli_instance(const char *s)
-{
-	const char *dot = strrchr(s, '.');
-
-	if (dot == NULL)
-		return procfile_valid_name(s, strlen(s));
-	return procfile_valid_name(s, (size_t)(dot - s)) && dot[1] >= '1' &&
-	    dot[1] <= '9' && strspn(dot + 1, "0123456789") == strlen(dot + 1);
-}
-
-/*
- * Tells whether s is TYPE=N (with count) or TYPE (without); the length of
- * TYPE goes to *len.
- */
-static int
-cli_type_count(const char *s, int count, size_t *len)
+cli_type_count(const char *s, int bare, size_t *len)
 {
 	const char *eq = strchr(s, '=');
 
 	*len = eq != NULL ? (size_t)(eq - s) : strlen(s);
-	if (!procfile_valid_name(s, *len))
-		return 0;
-	if (eq == NULL)
-		return !count;
-	return eq[1] != '\0' && strspn(eq + 1, "0123456789") == strlen(eq + 1);
+	return procfile_valid_name(s, *len) && (eq == NULL ? bare :
+	    eq[1] != '\0' && strspn(eq + 1, "0123456789") == strlen(eq + 1));
 }
 
 /*
- * Checks start's operands (TYPE or TYPE=N, each type once) and the form
- * of -m: malformed, they are usage errors like a malformed flag. Whether
- * the types exist and the counts fit is the app's business, checked later.
+ * Checks the number and form of the command's operands, and the form of
+ * -m: malformed, they are usage errors like a malformed flag. Whether
+ * types exist and counts fit is the app's business, checked later.
  */
 static int
-cli_check_start(const struct cli *cli, char **cause)
+cli_check_operands(const struct cli *cli, char **cause)
 {
+	const char *name = cli_command_name(cli->command), *what = NULL, *a;
+	enum cli_form form = cli_commands[cli->command].form;
 	struct formation_spec fs;
-	const char *origin;
+	char *prefix;
 	size_t i, j, len;
+	int sig, rc = 0;
 
-	for (i = 0; cli->command == CLI_START && i < cli->nargs; i++) {
-		if (!cli_type_count(cli->args[i], 0, &len) &&
-		    !cli_type_count(cli->args[i], 1, &len))
-			return cli_fail(cause, "", cli->args[i],
+	if (cli->nargs < cli_commands[cli->command].min ||
+	    (cli->nargs > cli_commands[cli->command].max &&
+	    cli_commands[cli->command].few != NULL)) {
+		xasprintf(cause, "%s: %s", name, cli_commands[cli->command].few);
+		return -1;
+	}
+	xasprintf(&prefix, "%s: ", name);
+	for (i = 0; i < cli->nargs && rc == 0; i++) {
+		a = cli->args[i];
+		if (i >= cli_commands[cli->command].max)
+			what = "unexpected operand ";
+		else if (form == FORM_HELP && cli_command_lookup(a) == CLI_NONE)
+			what = "unknown command ";
+		else if (form == FORM_EXPORT && i == 0) {
+			for (j = 0; j < nitems(cli_export_formats) &&
+			    strcmp(a, cli_export_formats[j]) != 0; j++)
+				;
+			if (j == nitems(cli_export_formats))
+				rc = cli_fail(cause, "export: unknown format ", a,
+				    " (systemd, supervisord, runit or "
+				    "kubernetes)");
+		} else if (form == FORM_EXPORT && *a == '\0')
+			rc = cli_fail(cause, "export: DIR is empty", NULL, "");
+		else if (form == FORM_SCALE && !cli_type_count(a, 0, &len))
+			rc = cli_fail(cause, prefix, a, " is not TYPE=N");
+		else if (form == FORM_SIGNAL && i == 0 && sig_parse(a, &sig) != 0)
+			rc = cli_fail(cause, prefix, a, " is not a signal");
+		else if ((form == FORM_NAME || (form == FORM_SIGNAL && i > 0)) &&
+		    !procfile_valid_instance(a))
+			rc = cli_fail(cause, prefix, a,
+			    " is not NAME (TYPE.N) or TYPE");
+		else if (form == FORM_START && !cli_type_count(a, 1, &len))
+			rc = cli_fail(cause, "", a,
 			    ": expected TYPE or TYPE=N (N a whole number)");
-		for (j = 0; j < i; j++) {
-			if (strncmp(cli->args[j], cli->args[i], len) == 0 &&
+		for (j = 0; form == FORM_START && rc == 0 && j < i; j++) {
+			if (strncmp(cli->args[j], a, len) == 0 &&
 			    (cli->args[j][len] == '\0' ||
 			    cli->args[j][len] == '='))
-				return cli_fail(cause, "", cli->args[i],
+				rc = cli_fail(cause, "", a,
 				    ": process type named twice");
 		}
+		if (what != NULL) {
+			free(prefix);
+			xasprintf(&prefix, "%s: %s", name, what);
+			rc = cli_fail(cause, prefix, a, "");
+		}
 	}
-	if (!(cli->flags.set & CONFIG_FORMATION))
-		return 0;
-	origin = cli->flags.origin[config_field_index(CONFIG_FORMATION)];
-	if (formation_parse(origin, cli->flags.formation, CLI_MAX_COUNT, &fs,
+	free(prefix);
+	if (rc == 0 && form == FORM_EXPORT && cli->image == NULL &&
+	    strcmp(cli->args[0], "kubernetes") == 0)
+		rc = cli_fail(cause, "export: kubernetes needs --image IMAGE",
+		    NULL, "");
+	if (rc != 0 || !(cli->flags.set & CONFIG_FORMATION))
+		return rc;
+	if (formation_parse(cli->flags.origin[config_field_index(
+	    CONFIG_FORMATION)], cli->flags.formation, CLI_MAX_COUNT, &fs,
 	    cause) != 0)
 		return -1;
 	formation_spec_free(&fs);
 	return 0;
-}
-
-/* Checks the number and form of the command's operands. */
-static int
-cli_check_operands(const struct cli *cli, char **cause)
-{
-	const char *name = cli_command_name(cli->command), *what = NULL;
-	char *prefix;
-	size_t i, max = SIZE_MAX, len, first = 0;
-	int sig, rc;
-
-	switch (cli->command) {
-	case CLI_RUN:
-		if (cli->nargs == 0)
-			what = "a command is required";
-		break;
-	case CLI_CHECK:
-	case CLI_PS:
-	case CLI_WAIT:
-	case CLI_QUIT:
-	case CLI_VERSION:
-		max = 0;
-		break;
-	case CLI_ENV:
-	case CLI_HELP:
-		max = 1;
-		if (cli->command == CLI_HELP && cli->nargs == 1 &&
-		    cli_command_lookup(cli->args[0]) == CLI_NONE)
-			return cli_fail(cause, "help: unknown command ",
-			    cli->args[0], "");
-		break;
-	case CLI_EXPORT:
-		if (cli->nargs != 2)
-			what = "expected FORMAT and DIR";
-		for (i = 0; what == NULL && i < nitems(cli_export_formats) &&
-		    strcmp(cli->args[0], cli_export_formats[i]) != 0; i++)
-			;
-		if (what == NULL && i == nitems(cli_export_formats))
-			return cli_fail(cause, "export: unknown format ",
-			    cli->args[0], " (systemd, supervisord, runit or "
-			    "kubernetes)");
-		if (what == NULL && *cli->args[1] == '\0')
-			what = "DIR is empty";
-		else if (what == NULL && cli->image == NULL &&
-		    strcmp(cli->args[0], "kubernetes") == 0)
-			what = "kubernetes needs --image IMAGE";
-		break;
-	case CLI_SCALE:
-		if (cli->nargs == 0)
-			what = "expected TYPE=N";
-		for (i = 0; what == NULL && i < cli->nargs; i++) {
-			if (!cli_type_count(cli->args[i], 1, &len)) {
-				xasprintf(&prefix, "%s: ", name);
-				rc = cli_fail(cause, prefix, cli->args[i],
-				    " is not TYPE=N");
-				free(prefix);
-				return rc;
-			}
-		}
-		break;
-	case CLI_SIGNAL:
-		if (cli->nargs < 2)
-			what = "expected SIGNAL and NAME or TYPE";
-		else if (sig_parse(cli->args[0], &sig) != 0)
-			return cli_fail(cause, "signal: ", cli->args[0],
-			    " is not a signal");
-		first = 1;
-		/* FALLTHROUGH */
-	case CLI_STOP:
-	case CLI_RESTART:
-	case CLI_LOGS:
-	case CLI_ATTACH:
-		if (cli->command == CLI_STOP && cli->nargs == 0)
-			what = "expected NAME or TYPE";
-		if (cli->command == CLI_ATTACH && cli->nargs != 1)
-			what = "expected one NAME";
-		for (i = first; what == NULL && i < cli->nargs; i++) {
-			if (!cli_instance(cli->args[i])) {
-				xasprintf(&prefix, "%s: ", name);
-				rc = cli_fail(cause, prefix, cli->args[i],
-				    " is not NAME (TYPE.N) or TYPE");
-				free(prefix);
-				return rc;
-			}
-		}
-		break;
-	default:
-		break;
-	}
-	if (what != NULL) {
-		xasprintf(cause, "%s: %s", name, what);
-		return -1;
-	}
-	if (cli->nargs > max) {
-		xasprintf(&prefix, "%s: unexpected operand ", name);
-		rc = cli_fail(cause, prefix, cli->args[max], "");
-		free(prefix);
-		return rc;
-	}
-	return cli_check_start(cli, cause);
 }
 
 /* Parses argv into cli; see cli.h. */
@@ -616,103 +500,3 @@ cli_parse(int argc, char **argv, struct cli *cli, char **cause)
 	return r;
 }
 
-/* Appends one help line: the option at col 2, its text at col 29. */
-static void
-cli_help_line(struct buf *b, char letter, const char *flag, const char *arg,
-    const char *text, size_t textlen)
-{
-	size_t start = b->len;
-
-	if (letter != ' ' && letter != '\0')
-		buf_printf(b, "  -%c, --%s", letter, flag);
-	else
-		buf_printf(b, "      --%s", flag);
-	if (arg != NULL)
-		buf_printf(b, " %s", arg);
-	do
-		buf_addc(b, ' ');
-	while (b->len - start < 29);
-	buf_add(b, text, textlen);
-	buf_addc(b, '\n');
-}
-
-/* Appends the lines of every option command uses, in table order. */
-static void
-cli_help_options(struct buf *b, enum cli_command command)
-{
-	const struct config_setting *r;
-	const char *bar;
-	char *first, *s, *text;
-	size_t i, j;
-
-	for (i = 0; i < config_nsettings; i++) {
-		r = &config_settings[i];
-		if (r->flags == NULL || !(r->cmds & CONFIG_CMD(command)))
-			continue;
-		first = cli_spelling(r->flags, 0);
-		bar = strchr(r->help, '|');
-		for (j = 0; (s = cli_spelling(r->flags, j)) != NULL; j++) {
-			if (j == 0)
-				cli_help_line(b, r->letters[0], s, r->arg,
-				    r->help, bar != NULL ?
-				    (size_t)(bar - r->help) : strlen(r->help));
-			else {
-				xasprintf(&text, "the same as --%s", first);
-				cli_help_line(b, j < strlen(r->letters) ?
-				    r->letters[j] : ' ', s, r->arg, text,
-				    strlen(text));
-				free(text);
-			}
-			free(s);
-		}
-		for (j = 0; bar != NULL &&
-		    (s = cli_spelling(r->negs, j)) != NULL; j++) {
-			cli_help_line(b, ' ', s, NULL, bar + 1, strlen(bar + 1));
-			free(s);
-		}
-		free(first);
-	}
-}
-
-/* Returns the help text for command, or the general help; see cli.h. */
-const char *
-cli_help_text(enum cli_command command)
-{
-	static char *texts[nitems(cli_commands)];
-	const struct cli_command_info *ci;
-	struct buf b = BUF_INIT;
-	size_t i, start;
-
-	if (command == CLI_HELP || (size_t)command >= nitems(cli_commands))
-		command = CLI_NONE;
-	if (texts[command] != NULL)
-		return texts[command];
-	ci = &cli_commands[command];
-	if (command != CLI_NONE) {
-		buf_printf(&b, "usage: tfrun %s [OPTIONS]%s%s\n\n%s\nOptions:\n",
-		    ci->name, *ci->operands != '\0' ? " " : "", ci->operands,
-		    ci->about);
-		cli_help_options(&b, command);
-		return texts[command] = buf_detach(&b);
-	}
-	buf_adds(&b, "usage: tfrun COMMAND [OPTIONS] [ARG]...\n\n"
-	    "Run a Procfile app's processes with its .env files, merge their "
-	    "output\ninto one prefixed log, and stop them cleanly.\n\n"
-	    "Commands:\n");
-	for (i = CLI_START; i < nitems(cli_commands); i++) {
-		ci = &cli_commands[i];
-		start = b.len;
-		buf_printf(&b, "  %s%s%s", ci->name, *ci->operands != '\0' ?
-		    " " : "", ci->operands);
-		do
-			buf_addc(&b, ' ');
-		while (b.len - start < 29);
-		buf_printf(&b, "%s\n", ci->summary);
-	}
-	buf_adds(&b, "\nOptions:\n");
-	cli_help_options(&b, CLI_NONE);
-	buf_adds(&b, "\nSettings come from options, then TFRUN_* variables, "
-	    "then tfrun.ini,\nthen the defaults. Run 'tfrun help COMMAND' "
-	    "for a command's options.\n");
-	return texts[command] = buf_detach(&b);
-}

@@ -28,6 +28,7 @@
 #include "cli.h"
 #include "compat.h"
 #include "config.h"
+#include "probe.h"
 #include "procfile.h"
 #include "sig.h"
 #include "xmalloc.h"
@@ -35,7 +36,7 @@
 #define CONFIG_TIMEOUT_MAX_S 86400
 #define CONFIG_QUOTE_MAX 128
 
-/* The commands that load the app, and every command. */
+/* The commands that load the app, the client commands, and one. */
 #define APP (CONFIG_CMD(CLI_START) | CONFIG_CMD(CLI_RUN) | \
     CONFIG_CMD(CLI_CHECK) | CONFIG_CMD(CLI_ENV) | CONFIG_CMD(CLI_EXPORT))
 #define CTL (CONFIG_CMD(CLI_PS) | CONFIG_CMD(CLI_SCALE) | \
@@ -49,156 +50,144 @@
 
 /*
  * The settings. Columns: flags, letters, negs, [tfrun] key, [process.TYPE]
- * key, variable, flag argument, kind, where, field, type field, offsets,
+ * key, variable, flag argument, kind, field, type field, offsets,
  * commands, default, help. Adding a setting is adding a row (and its
- * field); `tfrun help`, the parsers and tests/unit/test_manual.c follow.
+ * field): the parsers, `tfrun help` and tests/unit/test_settings.c (every
+ * row in the man page, reachable by flag, variable and key) follow.
  */
 const struct config_setting config_settings[] = {
 	{ "procfile", "f", NULL, "procfile", NULL, "TFRUN_PROCFILE", "FILE",
-	    CONFIG_K_STRING, CONFIG_IN_CONFIG, CONFIG_PROCFILE, 0, C(procfile),
-	    0, APP, NULL, "the Procfile (default: Procfile in the root)" },
+	    CONFIG_K_STRING, CONFIG_PROCFILE, 0, C(procfile), 0, APP, NULL,
+	    "the Procfile (default: Procfile in the root)" },
 	{ "root", "d", NULL, NULL, NULL, "TFRUN_ROOT", "DIR", CONFIG_K_STRING,
-	    CONFIG_IN_CONFIG, CONFIG_ROOT, 0, C(root), 0, APP | CTL, NULL,
+	    CONFIG_ROOT, 0, C(root), 0, APP | CTL, NULL,
 	    "app root (default: the Procfile's directory)" },
 	{ "env", "e", NULL, "env", NULL, "TFRUN_ENV", "FILE[,FILE]",
-	    CONFIG_K_FILES, CONFIG_IN_CONFIG, CONFIG_ENV, 0, C(env), 0, APP,
-	    NULL, "env files, later win; repeatable (default: .env)" },
-	{ "env-override", " ", "no-env-override", "env_override", NULL,
-	    "TFRUN_ENV_OVERRIDE", NULL, CONFIG_K_BOOL, CONFIG_IN_CONFIG,
-	    CONFIG_ENV_OVERRIDE, 0, C(env_override), 0, APP, "true",
-	    "env files beat the real environment (default)|"
-	    "the real environment beats env files" },
+	    CONFIG_K_FILES, CONFIG_ENV, 0, C(env), 0, APP, NULL,
+	    "env files, later win; repeatable (default: .env)" },
+	{ "env-override", "", "no-env-override", "env_override", NULL,
+	    "TFRUN_ENV_OVERRIDE", NULL, CONFIG_K_BOOL, CONFIG_ENV_OVERRIDE, 0,
+	    C(env_override), 0, APP, "true", "env files beat the real "
+	    "environment (default)|the real environment beats env files" },
 	{ "formation|concurrency", "mc", NULL, "formation|concurrency", NULL,
-	    "TFRUN_FORMATION", "SPEC", CONFIG_K_STRING, CONFIG_IN_CONFIG,
-	    CONFIG_FORMATION, 0, C(formation), 0, CMD(START) | CMD(CHECK) |
-	    CMD(EXPORT), NULL, "all=N,TYPE=N,... (default: all=1)" },
+	    "TFRUN_FORMATION", "SPEC", CONFIG_K_STRING, CONFIG_FORMATION, 0,
+	    C(formation), 0, CMD(START) | CMD(CHECK) | CMD(EXPORT), NULL,
+	    "all=N,TYPE=N,... (default: all=1)" },
 	{ "port", "p", NULL, "port", NULL, "TFRUN_PORT", "N", CONFIG_K_PORT,
-	    CONFIG_IN_CONFIG, CONFIG_PORT, 0, C(port), 0, APP, NULL,
+	    CONFIG_PORT, 0, C(port), 0, APP, NULL,
 	    "base port (default: env's PORT, else 5000)" },
-	{ "port-step", " ", NULL, "port_step", NULL, "TFRUN_PORT_STEP", "N",
-	    CONFIG_K_PORT_STEP, CONFIG_IN_CONFIG, CONFIG_PORT_STEP, 0,
-	    C(port_step), 0, APP & ~CMD(RUN), "100",
+	{ "port-step", "", NULL, "port_step", NULL, "TFRUN_PORT_STEP", "N",
+	    CONFIG_K_PORT_STEP, CONFIG_PORT_STEP, 0, C(port_step), 0,
+	    APP & ~CMD(RUN), "100",
 	    "port distance between types (default: 100)" },
 	{ "timeout", "t", NULL, "timeout", "timeout", "TFRUN_TIMEOUT",
-	    "SECONDS", CONFIG_K_SECONDS, CONFIG_IN_CONFIG, CONFIG_TIMEOUT,
-	    CONFIG_TYPE_TIMEOUT, C(timeout_ms), T(timeout_ms), CMD(START) |
-	    CMD(EXPORT), "5", "grace before SIGKILL, decimals ok (default: 5)" },
-	{ "color", " ", "no-color|no-colour", "color", NULL, "TFRUN_COLOR",
-	    "[WHEN]", CONFIG_K_COLOR, CONFIG_IN_CONFIG, CONFIG_COLOR, 0,
-	    C(color), 0, CMD(START), "auto",
-	    "auto, always, never; bare: always (default: auto)|"
+	    "SECONDS", CONFIG_K_SECONDS, CONFIG_TIMEOUT, CONFIG_TYPE_TIMEOUT,
+	    C(timeout_ms), T(timeout_ms), CMD(START) | CMD(EXPORT), "5",
+	    "grace before SIGKILL, decimals ok (default: 5)" },
+	{ "color", "", "no-color|no-colour", "color", NULL, "TFRUN_COLOR",
+	    "[WHEN]", CONFIG_K_COLOR, CONFIG_COLOR, 0, C(color), 0, CMD(START),
+	    "auto", "auto, always, never; bare: always (default: auto)|"
 	    "the same as --color never" },
-	{ "no-timestamp", " ", "timestamp", "no_timestamp", NULL,
-	    "TFRUN_NO_TIMESTAMP", NULL, CONFIG_K_BOOL, CONFIG_IN_CONFIG,
-	    CONFIG_NO_TIMESTAMP, 0, C(no_timestamp), 0, CMD(START), "false",
+	{ "no-timestamp", "", "timestamp", "no_timestamp", NULL,
+	    "TFRUN_NO_TIMESTAMP", NULL, CONFIG_K_BOOL, CONFIG_NO_TIMESTAMP, 0,
+	    C(no_timestamp), 0, CMD(START), "false",
 	    "no time in the log prefix|the time in the log prefix (default)" },
-	{ "no-prefix", " ", NULL, "no_prefix", NULL, "TFRUN_NO_PREFIX", NULL,
-	    CONFIG_K_BOOL, CONFIG_IN_CONFIG, CONFIG_NO_PREFIX, 0, C(no_prefix),
-	    0, CMD(START), "false",
-	    "bare output lines, no prefix (default: prefixed)" },
-	{ "log-format", " ", NULL, "log_format", NULL, "TFRUN_LOG_FORMAT",
-	    "FMT", CONFIG_K_LOG_FORMAT, CONFIG_IN_CONFIG, CONFIG_LOG_FORMAT, 0,
-	    C(log_format), 0, CMD(START), "text",
-	    "text or json (default: text)" },
-	{ "restart", " ", NULL, "restart", "restart", "TFRUN_RESTART",
-	    "POLICY", CONFIG_K_RESTART, CONFIG_IN_CONFIG, CONFIG_RESTART,
-	    CONFIG_TYPE_RESTART, C(restart), T(restart), CMD(START) |
-	    CMD(EXPORT), "never", "never, on-failure or always (default: never)" },
-	{ "can-die", " ", NULL, "can_die", NULL, "TFRUN_CAN_DIE",
-	    "TYPE[,TYPE]", CONFIG_K_TYPES, CONFIG_IN_CONFIG, CONFIG_CAN_DIE, 0,
-	    C(can_die), 0, CMD(START) | CMD(CHECK) | CMD(EXPORT), "",
-	    "may exit alone; repeatable (default: none)" },
-	{ NULL, NULL, NULL, NULL, "can_die", NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_TYPE, 0, CONFIG_TYPE_CAN_DIE, 0, T(can_die), 0, NULL,
-	    NULL },
+	{ "no-prefix", "", NULL, "no_prefix", NULL, "TFRUN_NO_PREFIX", NULL,
+	    CONFIG_K_BOOL, CONFIG_NO_PREFIX, 0, C(no_prefix), 0, CMD(START),
+	    "false", "bare output lines, no prefix (default: prefixed)" },
+	{ "log-format", "", NULL, "log_format", NULL, "TFRUN_LOG_FORMAT",
+	    "FMT", CONFIG_K_LOG_FORMAT, CONFIG_LOG_FORMAT, 0, C(log_format), 0,
+	    CMD(START), "text", "text or json (default: text)" },
+	{ "restart", "", NULL, "restart", "restart", "TFRUN_RESTART",
+	    "POLICY", CONFIG_K_RESTART, CONFIG_RESTART, CONFIG_TYPE_RESTART,
+	    C(restart), T(restart), CMD(START) | CMD(EXPORT), "never",
+	    "never, on-failure or always (default: never)" },
+	{ "can-die", "", NULL, "can_die", NULL, "TFRUN_CAN_DIE", "TYPE[,TYPE]",
+	    CONFIG_K_TYPES, CONFIG_CAN_DIE, 0, C(can_die), 0, CMD(START) |
+	    CMD(CHECK) | CMD(EXPORT), "", "may exit alone; repeatable "
+	    "(default: none)" },
 	{ "quiet", "q", NULL, "quiet", NULL, "TFRUN_QUIET", "TYPE[,TYPE]",
-	    CONFIG_K_TYPES, CONFIG_IN_CONFIG, CONFIG_QUIET, 0, C(quiet), 0,
-	    CMD(START) | CMD(CHECK), NULL,
-	    "do not log their output (default: none)" },
-	{ "tty", " ", NULL, "tty", "tty", "TFRUN_TTY", "WHEN", CONFIG_K_TTY,
-	    CONFIG_IN_CONFIG, CONFIG_TTY, CONFIG_TYPE_TTY, C(tty), T(tty),
-	    CMD(START), "auto", "ptys: auto, always or never (default: auto)" },
-	{ "stdin", " ", NULL, NULL, NULL, "TFRUN_STDIN", "NAME",
-	    CONFIG_K_INSTANCE, CONFIG_IN_CONFIG, CONFIG_STDIN, 0,
-	    C(stdin_name), 0, CMD(START), NULL,
-	    "the instance the terminal's input goes to" },
-	{ NULL, NULL, NULL, NULL, "stdin", NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_TYPE, 0, CONFIG_TYPE_STDIN, 0, T(stdin_wanted), 0, NULL,
-	    NULL },
-	{ "isolate", " ", NULL, "isolate", NULL, "TFRUN_ISOLATE", NULL,
-	    CONFIG_K_BOOL, CONFIG_IN_CONFIG, CONFIG_ISOLATE, 0, C(isolate), 0,
-	    CMD(START), "false", "run in a PID namespace (default: off)" },
+	    CONFIG_K_TYPES, CONFIG_QUIET, 0, C(quiet), 0, CMD(START) |
+	    CMD(CHECK), NULL, "do not log their output (default: none)" },
+	{ "tty", "", NULL, "tty", "tty", "TFRUN_TTY", "WHEN", CONFIG_K_TTY,
+	    CONFIG_TTY, CONFIG_TYPE_TTY, C(tty), T(tty), CMD(START), "auto",
+	    "ptys: auto, always or never (default: auto)" },
+	{ "stdin", "", NULL, NULL, NULL, "TFRUN_STDIN", "NAME",
+	    CONFIG_K_INSTANCE, CONFIG_STDIN, 0, C(stdin_name), 0, CMD(START),
+	    NULL, "the instance the terminal's input goes to" },
+	{ "isolate", "", NULL, "isolate", NULL, "TFRUN_ISOLATE", NULL,
+	    CONFIG_K_BOOL, CONFIG_ISOLATE, 0, C(isolate), 0, CMD(START),
+	    "false", "run in a PID namespace (default: off)" },
 	{ "daemon", "D", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_CONFIG, CONFIG_DAEMON, 0, C(daemon), 0, CMD(START),
-	    "false", "detach once started; log to --log-file" },
-	{ "log-file", " ", NULL, "log_file", NULL, "TFRUN_LOG_FILE", "FILE",
-	    CONFIG_K_STRING, CONFIG_IN_CONFIG, CONFIG_LOG_FILE, 0, C(log_file),
-	    0, CMD(START), NULL, "the log with -D (default: .tfrun.log in root)" },
-	{ "config", " ", NULL, NULL, NULL, "TFRUN_CONFIG", "FILE",
-	    CONFIG_K_STRING, CONFIG_IN_CONFIG, CONFIG_CONFIG, 0, C(config), 0,
-	    APP, NULL, "tfrun's INI file (default: tfrun.ini in root)" },
-	{ "socket", " ", NULL, "socket", NULL, "TFRUN_SOCKET", "PATH",
-	    CONFIG_K_STRING, CONFIG_IN_CONFIG, CONFIG_SOCKET, 0, C(socket), 0,
-	    CMD(START) | CTL, NULL,
-	    "control socket (default: .tfrun.sock in root)" },
-	{ NULL, NULL, NULL, NULL, "stop_signal", NULL, NULL, CONFIG_K_SIGNAL,
-	    CONFIG_IN_TYPE, 0, CONFIG_TYPE_STOP_SIGNAL, 0, T(stop_signal), 0,
-	    NULL, NULL },
-	{ NULL, NULL, NULL, NULL, "ready", NULL, NULL, CONFIG_K_PROBE,
-	    CONFIG_IN_TYPE, 0, CONFIG_TYPE_READY, 0, T(ready), 0, NULL, NULL },
+	    CONFIG_DAEMON, 0, C(daemon), 0, CMD(START), "false",
+	    "detach once started; log to --log-file" },
+	{ "log-file", "", NULL, "log_file", NULL, "TFRUN_LOG_FILE", "FILE",
+	    CONFIG_K_STRING, CONFIG_LOG_FILE, 0, C(log_file), 0, CMD(START),
+	    NULL, "the log with -D (default: .tfrun.log in root)" },
+	{ "config", "", NULL, NULL, NULL, "TFRUN_CONFIG", "FILE",
+	    CONFIG_K_STRING, CONFIG_CONFIG, 0, C(config), 0, APP, NULL,
+	    "tfrun's INI file (default: tfrun.ini in root)" },
+	{ "socket", "", NULL, "socket", NULL, "TFRUN_SOCKET", "PATH",
+	    CONFIG_K_STRING, CONFIG_SOCKET, 0, C(socket), 0, CMD(START) | CTL,
+	    NULL, "control socket (default: .tfrun.sock in root)" },
+	/* Only in [process.TYPE]. */
+	{ NULL, NULL, NULL, NULL, "stop_signal", NULL, NULL, CONFIG_K_SIGNAL, 0,
+	    CONFIG_TYPE_STOP_SIGNAL, 0, T(stop_signal), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "can_die", NULL, NULL, CONFIG_K_BOOL, 0,
+	    CONFIG_TYPE_CAN_DIE, 0, T(can_die), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "stdin", NULL, NULL, CONFIG_K_BOOL, 0,
+	    CONFIG_TYPE_STDIN, 0, T(stdin_wanted), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "ready", NULL, NULL, CONFIG_K_PROBE, 0,
+	    CONFIG_TYPE_READY, 0, T(ready), 0, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, "ready_interval", NULL, NULL,
-	    CONFIG_K_INTERVAL, CONFIG_IN_TYPE, 0, CONFIG_TYPE_READY_INTERVAL, 0,
+	    CONFIG_K_INTERVAL, 0, CONFIG_TYPE_READY_INTERVAL, 0,
 	    T(ready_interval_ms), 0, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, "ready_timeout", NULL, NULL,
-	    CONFIG_K_SECONDS, CONFIG_IN_TYPE, 0, CONFIG_TYPE_READY_TIMEOUT, 0,
+	    CONFIG_K_SECONDS, 0, CONFIG_TYPE_READY_TIMEOUT, 0,
 	    T(ready_timeout_ms), 0, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, "after", NULL, NULL, CONFIG_K_AFTER,
-	    CONFIG_IN_TYPE, 0, CONFIG_TYPE_AFTER, 0, T(after), 0, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, "oneshot", NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_TYPE, 0, CONFIG_TYPE_ONESHOT, 0, T(oneshot), 0, NULL,
-	    NULL },
+	{ NULL, NULL, NULL, NULL, "after", NULL, NULL, CONFIG_K_AFTER, 0,
+	    CONFIG_TYPE_AFTER, 0, T(after), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "oneshot", NULL, NULL, CONFIG_K_BOOL, 0,
+	    CONFIG_TYPE_ONESHOT, 0, T(oneshot), 0, NULL, NULL },
 	/* Options of one command, kept in struct cli. */
-	{ "with", " ", NULL, NULL, NULL, NULL, "TYPE[,TYPE]", CONFIG_K_TYPES,
-	    CONFIG_IN_CLI, 0, 0, L(with), 0, CMD(RUN), NULL,
+	{ "with", "", NULL, NULL, NULL, NULL, "TYPE[,TYPE]", CONFIG_K_TYPES, 0,
+	    0, L(with), 0, CMD(RUN), NULL,
 	    "start these types first, wait until ready" },
-	{ "app", " ", NULL, NULL, NULL, NULL, "NAME", CONFIG_K_STRING,
-	    CONFIG_IN_CLI, 0, 0, L(app), 0, CMD(EXPORT), NULL,
+	{ "app", "", NULL, NULL, NULL, NULL, "NAME", CONFIG_K_STRING, 0, 0,
+	    L(app), 0, CMD(EXPORT), NULL,
 	    "app name (default: the root's directory name)" },
-	{ "user", " ", NULL, NULL, NULL, NULL, "USER", CONFIG_K_STRING,
-	    CONFIG_IN_CLI, 0, 0, L(user), 0, CMD(EXPORT), NULL,
+	{ "user", "", NULL, NULL, NULL, NULL, "USER", CONFIG_K_STRING, 0, 0,
+	    L(user), 0, CMD(EXPORT), NULL,
 	    "user to run as (default: none written)" },
-	{ "image", " ", NULL, NULL, NULL, NULL, "IMAGE", CONFIG_K_STRING,
-	    CONFIG_IN_CLI, 0, 0, L(image), 0, CMD(EXPORT), NULL,
+	{ "image", "", NULL, NULL, NULL, NULL, "IMAGE", CONFIG_K_STRING, 0, 0,
+	    L(image), 0, CMD(EXPORT), NULL,
 	    "container image (required for kubernetes)" },
-	{ "force", " ", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_CLI, 0, 0, L(force), 0, CMD(EXPORT), NULL,
+	{ "force", "", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(force), 0, CMD(EXPORT), NULL,
 	    "replace files, remove ones no longer exported" },
-	{ "json", " ", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_CLI, 0, 0, L(json), 0, CMD(PS), NULL,
+	{ "json", "", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(json), 0, CMD(PS), NULL,
 	    "print one JSON array (default: a table)" },
-	{ "lines", "n", NULL, NULL, NULL, NULL, "N", CONFIG_K_LINES,
-	    CONFIG_IN_CLI, 0, 0, L(lines), 0, CMD(LOGS), NULL,
-	    "how many lines (default: 100)" },
-	{ "follow", "f", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_CLI, 0, 0, L(follow), 0, CMD(LOGS), NULL,
+	{ "lines", "n", NULL, NULL, NULL, NULL, "N", CONFIG_K_LINES, 0, 0,
+	    L(lines), 0, CMD(LOGS), NULL, "how many lines (default: 100)" },
+	{ "follow", "f", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(follow), 0, CMD(LOGS), NULL,
 	    "go on until ^C or until tfrun exits" },
-	{ "timeout", " ", NULL, NULL, NULL, NULL, "SECONDS", CONFIG_K_SECONDS,
-	    CONFIG_IN_CLI, 0, 0, L(wait_timeout_ms), 0, CMD(WAIT), NULL,
+	{ "timeout", "", NULL, NULL, NULL, NULL, "SECONDS", CONFIG_K_SECONDS,
+	    0, 0, L(wait_timeout_ms), 0, CMD(WAIT), NULL,
 	    "how long to wait (default: no limit)" },
-	{ "help", "h", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_CLI, 0, 0, L(help), 0, ~0u, NULL, "show this help" },
-	{ "version", "V", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL,
-	    CONFIG_IN_CLI, 0, 0, L(version), 0, ~0u, NULL,
-	    "print tfrun's version" }
+	{ "help", "h", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(help), 0, ~0u, NULL, "show this help" },
+	{ "version", "V", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(version), 0, ~0u, NULL, "print tfrun's version" }
 };
 const size_t config_nsettings = nitems(config_settings);
 
 /* Lists are a pointer followed by their count, whatever the struct. */
-_Static_assert(C(nenv) == C(env) + sizeof(char **), "env list layout");
-_Static_assert(C(ncan_die) == C(can_die) + sizeof(char **), "list layout");
-_Static_assert(C(nquiet) == C(quiet) + sizeof(char **), "list layout");
-_Static_assert(L(nwith) == L(with) + sizeof(char **), "list layout");
-_Static_assert(T(nafter) == T(after) + sizeof(void *), "after layout");
+_Static_assert(C(nenv) == C(env) + sizeof(char **) &&
+    C(ncan_die) == C(can_die) + sizeof(char **) &&
+    C(nquiet) == C(quiet) + sizeof(char **) &&
+    L(nwith) == L(with) + sizeof(char **), "list layout");
 _Static_assert(sizeof(enum config_color) == sizeof(int) &&
     sizeof(enum config_restart) == sizeof(int), "enums are ints");
 
@@ -213,9 +202,6 @@ static const struct {
 	const char *const *words;	/* enum kinds: the values, in order */
 	const char *what;
 } config_kinds[] = {
-	[CONFIG_K_STRING] = { NULL, "" },
-	[CONFIG_K_FILES] = { NULL, "has an empty item" },
-	[CONFIG_K_TYPES] = { NULL, "has an empty item" },
 	[CONFIG_K_BOOL] = { NULL,
 	    "is not a boolean (true/false, yes/no, on/off, 1/0)" },
 	[CONFIG_K_PORT] = { NULL, "is not a port number (1-65535)" },
@@ -231,8 +217,7 @@ static const struct {
 	[CONFIG_K_SIGNAL] = { NULL, "is not a signal" },
 	[CONFIG_K_INSTANCE] = { NULL,
 	    "is not an instance name (TYPE or TYPE.N)" },
-	[CONFIG_K_PROBE] = { NULL, "" },
-	[CONFIG_K_AFTER] = { NULL, "" }
+	[CONFIG_K_AFTER] = { NULL, NULL }
 };
 
 /* The state of one config_parse_ini call, shared by reader and handler. */
@@ -248,11 +233,11 @@ struct config_ini {
 	int prev_name;		/* inih has a key to continue */
 	struct config *c;
 	struct buf errors;	/* "FNAME:LINE: ...\n" lines */
-	const struct config_setting *key; /* the last key, for continuations */
-	char *keyname;		/* owned */
+	const struct config_setting *key; /* the last [tfrun] key */
+	char *keyname;		/* owned, escaped */
 	unsigned key_line;
 	enum { CONT_IGNORE, CONT_LIST, CONT_REFUSE } cont; /* what an
-				   indented line after it does */
+				   indented line after the key does */
 	unsigned comma_line;	/* a list line ending in ',', or 0 */
 	char *comma_value;	/* owned */
 	enum { IN_NONE, IN_TFRUN, IN_TYPE, IN_BAD } section;
@@ -265,11 +250,9 @@ config_field_index(unsigned field)
 {
 	unsigned i;
 
-	for (i = 0; i < CONFIG_NFIELDS; i++) {
-		if (field & (1u << i))
-			return i;
-	}
-	return 0;
+	for (i = 0; i < CONFIG_NFIELDS && !(field & (1u << i)); i++)
+		;
+	return i < CONFIG_NFIELDS ? i : 0;
 }
 
 /* Returns the name of value v of an enum kind. */
@@ -279,27 +262,19 @@ config_word(enum config_kind kind, int v)
 	return config_kinds[kind].words[v];
 }
 
-/* Tells whether name is one of the '|'-separated spellings of list. */
-static int
-config_spelled(const char *list, const char *name, size_t len)
+/* Returns the i-th '|'-separated spelling of list (owned), or NULL. */
+char *
+config_spelling(const char *list, size_t i)
 {
-	const char *p, *bar;
-	size_t n;
+	const char *bar;
 
-	for (p = list; p != NULL; p = bar != NULL ? bar + 1 : NULL) {
-		bar = strchr(p, '|');
-		n = bar != NULL ? (size_t)(bar - p) : strlen(p);
-		if (n == len && strncmp(p, name, len) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Appends s, quoted for a one-line message (buf.h). */
-static void
-config_quote(struct buf *b, const char *s)
-{
-	buf_add_quoted(b, s, strlen(s), CONFIG_QUOTE_MAX);
+	for (; list != NULL && i > 0; i--)
+		list = (bar = strchr(list, '|')) != NULL ? bar + 1 : NULL;
+	if (list == NULL)
+		return NULL;
+	bar = strchr(list, '|');
+	return bar != NULL ? xstrndup(list, (size_t)(bar - list)) :
+	    xstrdup(list);
 }
 
 /* Returns an owned copy of s escaped for a message (buf.h). */
@@ -312,86 +287,71 @@ config_printable(const char *s)
 	return buf_detach(&b);
 }
 
-/* Tells whether s has the form of a timeout: 5, 2.5, .5 or 1. */
+/* Sets *why (when why is not NULL) to "'S' WHAT"; returns -1. */
 static int
-config_timeout_syntax(const char *s)
+config_why(char **why, const char *s, size_t n, const char *what)
 {
-	size_t whole, frac = 0;
+	struct buf b = BUF_INIT;
 
-	whole = strspn(s, "0123456789");
-	s += whole;
-	if (*s == '.')
-		frac = strspn(++s, "0123456789");
-	return (whole > 0 || frac > 0) && s[frac] == '\0';
+	if (why == NULL)
+		return -1;
+	buf_add_quoted(&b, s, n, CONFIG_QUOTE_MAX);
+	buf_printf(&b, " %s", what);
+	*why = buf_detach(&b);
+	return -1;
 }
 
-/* Parses seconds with optional decimals into milliseconds, rounded up. */
+/*
+ * Parses seconds with optional decimals ("5", "2.5", ".5", "1.") into
+ * milliseconds, rounded up. Returns 0, -1 for another form, or -2 for
+ * more than 86400 seconds.
+ */
 static int
 config_parse_seconds(const char *s, uint64_t *ms)
 {
 	uint64_t secs = 0, frac = 0;
+	size_t whole, n;
 	int digits = 0, up = 0;
 
-	if (!config_timeout_syntax(s))
+	whole = strspn(s, "0123456789");
+	n = s[whole] == '.' ? strspn(s + whole + 1, "0123456789") : 0;
+	if (whole + n == 0 || s[whole + (s[whole] == '.') + n] != '\0')
 		return -1;
 	for (; *s >= '0' && *s <= '9'; s++) {
 		/* Past the maximum the value no longer matters. */
 		if (secs <= CONFIG_TIMEOUT_MAX_S)
 			secs = secs * 10 + (uint64_t)(*s - '0');
 	}
-	if (*s == '.') {
-		for (s++; *s >= '0' && *s <= '9'; s++) {
-			if (digits < 3) {
-				frac = frac * 10 + (uint64_t)(*s - '0');
-				digits++;
-			} else if (*s != '0')
-				up = 1;
-		}
-		for (; digits < 3; digits++)
-			frac *= 10;
+	for (s += *s == '.'; *s != '\0'; s++) {
+		if (digits < 3) {
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			digits++;
+		} else if (*s != '0')
+			up = 1;
 	}
+	for (; digits < 3; digits++)
+		frac *= 10;
 	if (secs > CONFIG_TIMEOUT_MAX_S ||
 	    secs * 1000 + frac + up > CONFIG_TIMEOUT_MAX_S * 1000ULL)
-		return -1;
+		return -2;
 	*ms = secs * 1000 + frac + up;
 	return 0;
 }
 
-/* Parses a decimal number from min to max (at most 9 digits). */
-static int
-config_parse_number(const char *s, long min, long max, long *out)
-{
-	long n;
-
-	if (*s == '\0' || strspn(s, "0123456789") != strlen(s) ||
-	    strlen(s) > 9 || (n = strtol(s, NULL, 10)) < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* Tells whether s is TYPE or TYPE.N (N from 1, no leading zero). */
-static int
-config_instance(const char *s)
-{
-	const char *dot = strrchr(s, '.');
-
-	if (dot == NULL)
-		return procfile_valid_name(s, strlen(s));
-	return procfile_valid_name(s, (size_t)(dot - s)) && dot[1] >= '1' &&
-	    dot[1] <= '9' && strlen(dot + 1) <= 5 &&
-	    strspn(dot + 1, "0123456789") == strlen(dot + 1);
-}
-
 /* Parses a value of a kind without lists; see config.h. */
 int
-config_parse_value(enum config_kind kind, const char *s, void *out)
+config_parse_value(enum config_kind kind, const char *s, void *out,
+    char **why)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1" };
 	static const char *const no[] = { "false", "no", "off", "0" };
 	const char *const *w = config_kinds[kind].words;
+	struct probe_after *after;
+	struct probe probe;
 	uint64_t ms;
-	size_t i;
+	size_t i, n;
+	long v;
+	int rc;
 
 	switch (kind) {
 	case CONFIG_K_BOOL:
@@ -402,29 +362,56 @@ config_parse_value(enum config_kind kind, const char *s, void *out)
 				return 0;
 			}
 		}
-		return -1;
+		break;
 	case CONFIG_K_PORT:
 	case CONFIG_K_PORT_STEP:
-		return config_parse_number(s, 1, 65535, out);
 	case CONFIG_K_LINES:
-		return config_parse_number(s, 0, 999999999, out);
+		n = strlen(s);
+		v = n > 0 && n <= 9 && strspn(s, "0123456789") == n ?
+		    strtol(s, NULL, 10) : -1;
+		if (v >= (kind != CONFIG_K_LINES) && (v <= 65535 ||
+		    kind == CONFIG_K_LINES)) {
+			*(long *)out = v;
+			return 0;
+		}
+		break;
 	case CONFIG_K_SECONDS:
 	case CONFIG_K_INTERVAL:
-		if (config_parse_seconds(s, &ms) != 0 ||
-		    (kind == CONFIG_K_INTERVAL && ms == 0))
-			return -1;
-		*(uint64_t *)out = ms;
-		return 0;
+		if ((rc = config_parse_seconds(s, &ms)) == 0 &&
+		    (ms > 0 || kind == CONFIG_K_SECONDS)) {
+			*(uint64_t *)out = ms;
+			return 0;
+		}
+		if (rc == -2 || (rc == 0 && kind == CONFIG_K_INTERVAL))
+			return config_why(why, s, strlen(s), kind ==
+			    CONFIG_K_SECONDS ? "is more than 86400 seconds" :
+			    "is not from 0.001 to 86400 seconds");
+		break;
 	case CONFIG_K_SIGNAL:
-		return sig_parse(s, out);
+		if (sig_parse(s, out) == 0)
+			return 0;
+		break;
 	case CONFIG_K_STRING:
-	case CONFIG_K_INSTANCE:
-		if (*s == '\0' || (kind == CONFIG_K_INSTANCE &&
-		    !config_instance(s)))
+		if (*s == '\0') {
+			if (why != NULL)
+				*why = xstrdup("empty value");
 			return -1;
-		free(*(char **)out);
-		*(char **)out = xstrdup(s);
-		return 0;
+		}
+		goto string;
+	case CONFIG_K_INSTANCE:
+		if (procfile_valid_instance(s))
+			goto string;
+		break;
+	case CONFIG_K_PROBE:
+		if (probe_parse(s, &probe, why) != 0)
+			return -1;
+		probe_free(&probe);
+		goto string;
+	case CONFIG_K_AFTER:
+		if (probe_after_parse(s, &after, &n, why) != 0)
+			return -1;
+		probe_after_free(after, n);
+		goto string;
 	default:
 		for (i = 0; w != NULL && w[i] != NULL; i++) {
 			if (strcmp(s, w[i]) == 0) {
@@ -432,8 +419,13 @@ config_parse_value(enum config_kind kind, const char *s, void *out)
 				return 0;
 			}
 		}
-		return -1;
+		break;
 	}
+	return config_why(why, s, strlen(s), config_kinds[kind].what);
+string:
+	free(*(char **)out);
+	*(char **)out = xstrdup(s);
+	return 0;
 }
 
 /* Frees an array of n owned strings. */
@@ -449,14 +441,13 @@ config_free_list(char **v, size_t n)
 
 /*
  * Splits a comma-separated list into owned, trimmed, non-empty items and
- * adds them to *v (after freeing it unless append). With types, items
+ * adds them to *v (after emptying it unless append). With types, items
  * must be type names. Returns 0, or -1 with *why allocated.
  */
 static int
 config_set_list(enum config_kind kind, const char *s, char ***v, size_t *n,
     int append, char **why)
 {
-	struct buf b = BUF_INIT;
 	const char *p = s, *end, *a, *z;
 	char **items = NULL;
 	size_t ni = 0;
@@ -468,113 +459,74 @@ config_set_list(enum config_kind kind, const char *s, char ***v, size_t *n,
 			;
 		for (z = end; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
 			;
-		items = xreallocarray(items, ni + 1, sizeof *items);
-		items[ni++] = xstrndup(a, (size_t)(z - a));
 		if (a == z || (kind == CONFIG_K_TYPES &&
 		    !procfile_valid_name(a, (size_t)(z - a)))) {
-			config_quote(&b, a == z ? s : items[ni - 1]);
-			buf_adds(&b, a == z ? " has an empty item" :
-			    " is not a valid process type name");
-			*why = buf_detach(&b);
 			config_free_list(items, ni);
-			return -1;
+			return a == z ? config_why(why, s, strlen(s),
+			    "has an empty item") : config_why(why, a, (size_t)(z -
+			    a), "is not a valid process type name");
 		}
+		items = xreallocarray(items, ni + 1, sizeof *items);
+		items[ni++] = xstrndup(a, (size_t)(z - a));
 		if (*end == '\0')
 			break;
 	}
 	if (!append) {
 		config_free_list(*v, *n);
-		*v = NULL;
 		*n = 0;
 	}
-	*v = xreallocarray(*v, *n + ni, sizeof **v);
+	*v = xreallocarray(append ? *v : NULL, *n + ni, sizeof **v);
 	memcpy(*v + *n, items, ni * sizeof *items);
 	*n += ni;
 	free(items);
 	return 0;
 }
 
-/* Frees the value of kind at p and leaves it zero. */
-static void
-config_release(enum config_kind kind, void *p)
-{
-	switch (kind) {
-	case CONFIG_K_STRING:
-	case CONFIG_K_INSTANCE:
-		free(*(char **)p);
-		*(char **)p = NULL;
-		break;
-	case CONFIG_K_FILES:
-	case CONFIG_K_TYPES:
-		config_free_list(*(char ***)p, *(size_t *)((char ***)p + 1));
-		memset(p, 0, sizeof(char **) + sizeof(size_t));
-		break;
-	case CONFIG_K_PROBE:
-		probe_free(p);
-		break;
-	case CONFIG_K_AFTER:
-		probe_after_free(*(struct probe_after **)p,
-		    *(size_t *)((struct probe_after **)p + 1));
-		memset(p, 0, sizeof(void *) + sizeof(size_t));
-		break;
-	default:
-		break;
-	}
-}
-
-/* Replaces the value of kind at dst with a deep copy of the one at src. */
+/*
+ * Frees the value of kind at dst, then makes it a deep copy of the one at
+ * src (or zero when src is NULL).
+ */
 static void
 config_copy(enum config_kind kind, void *dst, const void *src)
 {
-	const struct probe_after *a;
-	struct probe_after *b;
-	char *const *v;
-	size_t i, n;
+	char ***list = dst;
+	size_t *n = (size_t *)(list + 1), i;
 
-	config_release(kind, dst);
 	switch (kind) {
-	case CONFIG_K_STRING:
-	case CONFIG_K_INSTANCE:
-		if (*(char *const *)src != NULL)
-			*(char **)dst = xstrdup(*(char *const *)src);
-		return;
 	case CONFIG_K_FILES:
 	case CONFIG_K_TYPES:
-		v = *(char **const *)src;
-		n = *(const size_t *)((char **const *)src + 1);
-		*(char ***)dst = n > 0 ? xreallocarray(NULL, n, sizeof *v) :
-		    NULL;
-		for (i = 0; i < n; i++)
-			(*(char ***)dst)[i] = xstrdup(v[i]);
-		*(size_t *)((char ***)dst + 1) = n;
+		config_free_list(*list, *n);
+		*list = NULL;
+		*n = src != NULL ? *(const size_t *)((char **const *)src + 1) :
+		    0;
+		if (*n > 0)
+			*list = xreallocarray(NULL, *n, sizeof **list);
+		for (i = 0; i < *n; i++)
+			(*list)[i] = xstrdup((*(char **const *)src)[i]);
 		return;
+	case CONFIG_K_STRING:
+	case CONFIG_K_INSTANCE:
 	case CONFIG_K_PROBE:
-		probe_copy(dst, src);
-		return;
 	case CONFIG_K_AFTER:
-		a = *(struct probe_after *const *)src;
-		n = *(const size_t *)((struct probe_after *const *)src + 1);
-		b = n > 0 ? xreallocarray(NULL, n, sizeof *b) : NULL;
-		for (i = 0; i < n; i++) {
-			b[i].type = xstrdup(a[i].type);
-			b[i].cond = a[i].cond;
-		}
-		*(struct probe_after **)dst = b;
-		*(size_t *)((struct probe_after **)dst + 1) = n;
+		free(*(char **)dst);
+		*(char **)dst = src != NULL && *(char *const *)src != NULL ?
+		    xstrdup(*(char *const *)src) : NULL;
 		return;
 	case CONFIG_K_PORT:
 	case CONFIG_K_PORT_STEP:
 	case CONFIG_K_LINES:
-		memcpy(dst, src, sizeof(long));
-		return;
+		i = sizeof(long);
+		break;
 	case CONFIG_K_SECONDS:
 	case CONFIG_K_INTERVAL:
-		memcpy(dst, src, sizeof(uint64_t));
-		return;
+		i = sizeof(uint64_t);
+		break;
 	default:
-		memcpy(dst, src, sizeof(int));
-		return;
+		i = sizeof(int);
+		break;
 	}
+	if (src != NULL)
+		memcpy(dst, src, i);
 }
 
 /* Stores value as setting s; see config.h. */
@@ -583,55 +535,20 @@ config_set(void *base, const struct config_setting *s, int type,
     const char *value, const char *origin, int append, char **why)
 {
 	struct config *c = base;
-	struct probe_after *after;
-	struct probe probe;
-	struct buf b = BUF_INIT;
 	char *p = (char *)base + (type ? s->toff : s->off);
 	unsigned k;
-	size_t n;
+	int rc;
 
-	switch (s->kind) {
-	case CONFIG_K_FILES:
-	case CONFIG_K_TYPES:
-		if (config_set_list(s->kind, value, (char ***)p,
-		    (size_t *)(p + sizeof(char **)), append, why) != 0)
-			return -1;
-		break;
-	case CONFIG_K_PROBE:
-		if (probe_parse(value, &probe, why) != 0)
-			return -1;
-		probe_free((struct probe *)p);
-		memcpy(p, &probe, sizeof probe);
-		break;
-	case CONFIG_K_AFTER:
-		if (probe_after_parse(value, &after, &n, why) != 0)
-			return -1;
-		config_release(s->kind, p);
-		memcpy(p, &after, sizeof after);
-		memcpy(p + sizeof after, &n, sizeof n);
-		break;
-	default:
-		if (config_parse_value(s->kind, value, p) == 0)
-			break;
-		if (s->kind == CONFIG_K_STRING) {
-			*why = xstrdup("empty value");
-			return -1;
-		}
-		config_quote(&b, value);
-		buf_addc(&b, ' ');
-		if (s->kind == CONFIG_K_SECONDS && config_timeout_syntax(value))
-			buf_adds(&b, "is more than 86400 seconds");
-		else if (s->kind == CONFIG_K_INTERVAL &&
-		    config_timeout_syntax(value))
-			buf_adds(&b, "is not from 0.001 to 86400 seconds");
-		else
-			buf_adds(&b, config_kinds[s->kind].what);
-		*why = buf_detach(&b);
+	if (s->kind == CONFIG_K_FILES || s->kind == CONFIG_K_TYPES)
+		rc = config_set_list(s->kind, value, (char ***)p,
+		    (size_t *)(p + sizeof(char **)), append, why);
+	else
+		rc = config_parse_value(s->kind, value, p, why);
+	if (rc != 0)
 		return -1;
-	}
 	if (type)
 		((struct config_type *)base)->set |= s->tfield;
-	else if (s->where == CONFIG_IN_CONFIG) {
+	else if (s->field != 0) {
 		k = config_field_index(s->field);
 		free(c->origin[k]);
 		c->origin[k] = xstrdup(origin);
@@ -658,10 +575,11 @@ config_free(struct config *c)
 		free(c->origin[i]);
 	for (i = 0; i < nitems(config_settings); i++) {
 		s = &config_settings[i];
-		if (s->where == CONFIG_IN_CONFIG)
-			config_release(s->kind, (char *)c + s->off);
+		if (s->field != 0)
+			config_copy(s->kind, (char *)c + s->off, NULL);
 		for (j = 0; s->tkey != NULL && j < c->ntypes; j++)
-			config_release(s->kind, (char *)&c->types[j] + s->toff);
+			config_copy(s->kind, (char *)&c->types[j] + s->toff,
+			    NULL);
 	}
 	for (i = 0; i < c->ntypes; i++)
 		free(c->types[i].name);
@@ -669,27 +587,27 @@ config_free(struct config *c)
 	config_init(c);
 }
 
-/* Makes c the built-in defaults (c's old content is not freed). */
+/*
+ * Makes c the built-in defaults (c's old content is not freed). An empty
+ * default is an empty list, set.
+ */
 void
 config_defaults(struct config *c)
 {
 	const struct config_setting *s;
-	char *why;
 	size_t i;
 
 	config_init(c);
 	for (i = 0; i < nitems(config_settings); i++) {
 		s = &config_settings[i];
-		if (s->def == NULL || s->where != CONFIG_IN_CONFIG)
+		if (s->def == NULL || s->field == 0)
 			continue;
-		/* An empty default is an empty list, set. */
-		if (*s->def == '\0') {
-			c->set |= s->field;
-			c->origin[config_field_index(s->field)] =
-			    xstrdup("default");
-		} else if (config_set(c, s, 0, s->def, "default", 0,
-		    &why) != 0)
+		if (*s->def != '\0' && config_set(c, s, 0, s->def, "default", 0,
+		    NULL) != 0)
 			abort();
+		c->set |= s->field;
+		free(c->origin[config_field_index(s->field)]);
+		c->origin[config_field_index(s->field)] = xstrdup("default");
 	}
 }
 
@@ -706,11 +624,11 @@ config_ini_error(struct config_ini *ci, unsigned line, const char *fmt, ...)
 	buf_addc(&ci->errors, '\n');
 }
 
-/* Records "FNAME:LINE: LABEL: 'VALUE' ..." with a why from config_set. */
+/* Records "FNAME:LINE: KEY: WHY" and frees why. */
 static void
-config_ini_why(struct config_ini *ci, const char *label, char *why)
+config_ini_why(struct config_ini *ci, char *why)
 {
-	config_ini_error(ci, ci->lineno, "%s: %s", label, why);
+	config_ini_error(ci, ci->lineno, "%s: %s", ci->keyname, why);
 	free(why);
 }
 
@@ -735,14 +653,14 @@ config_type_add(struct config *c, const char *type, unsigned line)
 static void
 config_ini_flush(struct config_ini *ci)
 {
-	struct buf b = BUF_INIT;
+	char *why;
 
 	if (ci->comma_line == 0)
 		return;
-	config_quote(&b, ci->comma_value);
-	config_ini_error(ci, ci->comma_line, "%s: %s has an empty item",
-	    ci->keyname, b.data);
-	buf_free(&b);
+	config_why(&why, ci->comma_value, strlen(ci->comma_value),
+	    "has an empty item");
+	config_ini_error(ci, ci->comma_line, "%s: %s", ci->keyname, why);
+	free(why);
 	free(ci->comma_value);
 	ci->comma_value = NULL;
 	ci->comma_line = 0;
@@ -775,8 +693,8 @@ config_ini_section(struct config_ini *ci, const char *s)
 	if (strcmp(name, "tfrun") == 0)
 		ci->section = IN_TFRUN;
 	else if (strncmp(name, "process.", 8) != 0)
-		config_ini_error(ci, ci->lineno, "unknown section [%s] (expected "
-		    "[tfrun] or [process.TYPE])", v);
+		config_ini_error(ci, ci->lineno, "unknown section [%s] "
+		    "(expected [tfrun] or [process.TYPE])", v);
 	else if (!procfile_valid_name(name + 8, strlen(name + 8)))
 		config_ini_error(ci, ci->lineno, "'%s' is not a valid process "
 		    "type name in [%s]", v + 8, v);
@@ -819,6 +737,7 @@ config_ini_reader(char *str, int num, void *stream)
 	ci->off += n + (nl != NULL);
 	ci->lineno++;
 	ci->passed = 1;
+	strcpy(str, "\n");
 	if (memchr(p, '\0', n) != NULL)
 		config_ini_error(ci, ci->lineno, "NUL byte in line");
 	else if (n > (size_t)num - 2)
@@ -827,25 +746,19 @@ config_ini_reader(char *str, int num, void *stream)
 	else {
 		memcpy(str, p, n);
 		str[n] = '\0';
-		s = str;
-		if (ci->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3;
+		s = str + (ci->lineno == 1 && strncmp(str, "\xef\xbb\xbf",
+		    3) == 0 ? 3 : 0);
 		while (isspace((unsigned char)*s))
 			s++;
 		if (*s == '[') {
-			if (config_ini_section(ci, s + 1) == 0)
-				strcpy(str, "[s]\n");
-			else
-				strcpy(str, "\n");
+			strcpy(str, config_ini_section(ci, s + 1) == 0 ?
+			    "[s]\n" : "\n");
 			return str;
 		}
 		ci->passed = *s == '\0' || *s == ';' || *s == '#';
 		ci->indented = isspace((unsigned char)str[0]);
-		str[n] = '\n';
-		str[n + 1] = '\0';
-		return str;
+		memcpy(str + n, "\n", 2);
 	}
-	strcpy(str, "\n");
 	return str;
 }
 
@@ -867,8 +780,7 @@ config_ini_value(const char *value)
 			break;
 		}
 	}
-	for (end = v + strlen(v); end > v && isspace((unsigned char)end[-1]);
-	    end--)
+	for (end = p; end > v && isspace((unsigned char)end[-1]); end--)
 		;
 	*end = '\0';
 	return v;
@@ -882,15 +794,13 @@ config_ini_value(const char *value)
 static void
 config_ini_list(struct config_ini *ci, const char *v, int append)
 {
-	struct buf b = BUF_INIT;
 	char *origin, *copy, *why;
 	size_t n;
-	int comma = 0;
+	int comma;
 
 	copy = xstrdup(v);
 	n = strlen(copy);
-	if (n > 0 && copy[n - 1] == ',') {
-		comma = 1;
+	if ((comma = n > 0 && copy[n - 1] == ',')) {
 		copy[--n] = '\0';
 		while (n > 0 && isspace((unsigned char)copy[n - 1]))
 			copy[--n] = '\0';
@@ -898,12 +808,11 @@ config_ini_list(struct config_ini *ci, const char *v, int append)
 	xasprintf(&origin, "%s:%u", ci->fname, ci->key_line);
 	ci->cont = CONT_IGNORE;
 	if (comma && *copy == '\0') {
-		config_quote(&b, v);
-		buf_adds(&b, " has an empty item");
-		config_ini_why(ci, ci->keyname, buf_detach(&b));
+		config_why(&why, v, strlen(v), "has an empty item");
+		config_ini_why(ci, why);
 	} else if (config_set(ci->c, ci->key, 0, copy, origin, append,
 	    &why) != 0)
-		config_ini_why(ci, ci->keyname, why);
+		config_ini_why(ci, why);
 	else {
 		ci->cont = CONT_LIST;
 		if (comma) {
@@ -920,38 +829,39 @@ static void
 config_ini_pair(struct config_ini *ci, const char *name, const char *v)
 {
 	const struct config_setting *s = NULL;
-	struct config_type *t;
-	char *origin, *why;
-	size_t i;
+	struct config_type *t = NULL;
+	char *origin, *why, *key;
+	size_t i, j;
+	int found = 0;
+
+	if (ci->section == IN_TYPE)
+		t = &ci->c->types[ci->type];
 
 	config_ini_flush(ci);
 	free(ci->keyname);
 	ci->keyname = config_printable(name);
 	ci->key_line = ci->lineno;
 	ci->cont = CONT_IGNORE;
-	for (i = 0; i < nitems(config_settings) && ci->section != IN_NONE;
-	    i++) {
+	for (i = 0; !found && i < nitems(config_settings); i++) {
 		s = &config_settings[i];
-		if (ci->section == IN_TFRUN ? s->key != NULL &&
-		    config_spelled(s->key, name, strlen(name)) : s->tkey != NULL &&
-		    strcmp(s->tkey, name) == 0)
-			break;
+		for (j = 0; !found && (key = config_spelling(ci->section ==
+		    IN_TFRUN ? s->key : s->tkey, j)) != NULL; j++) {
+			found = strcmp(key, name) == 0;
+			free(key);
+		}
 	}
 	if (ci->section == IN_NONE)
 		config_ini_error(ci, ci->lineno,
 		    "key '%s' outside any section", ci->keyname);
 	else if (ci->section == IN_BAD)
 		return;
-	else if (i == nitems(config_settings) && ci->section == IN_TFRUN)
-		config_ini_error(ci, ci->lineno, "unknown key '%s' in [tfrun]",
-		    ci->keyname);
-	else if (i == nitems(config_settings))
-		config_ini_error(ci, ci->lineno, "unknown key '%s' in "
-		    "[process.%s]", ci->keyname, ci->c->types[ci->type].name);
+	else if (!found)
+		config_ini_error(ci, ci->lineno, "unknown key '%s' in %s%s%s",
+		    ci->keyname, t == NULL ? "[tfrun" : "[process.",
+		    t == NULL ? "" : t->name, "]");
 	else if (ci->section == IN_TYPE) {
-		t = &ci->c->types[ci->type];
 		if (config_set(t, s, 1, v, NULL, 0, &why) != 0)
-			config_ini_why(ci, ci->keyname, why);
+			config_ini_why(ci, why);
 		else {
 			t->line_of[config_field_index(s->tfield)] = ci->lineno;
 			ci->cont = CONT_REFUSE;
@@ -962,7 +872,7 @@ config_ini_pair(struct config_ini *ci, const char *name, const char *v)
 	else {
 		xasprintf(&origin, "%s:%u", ci->fname, ci->lineno);
 		if (config_set(ci->c, s, 0, v, origin, 0, &why) != 0)
-			config_ini_why(ci, ci->keyname, why);
+			config_ini_why(ci, why);
 		else
 			ci->cont = CONT_REFUSE;
 		free(origin);
@@ -984,21 +894,18 @@ config_ini_handler(void *user, const char *section, const char *name,
 
 	v = config_ini_value(value);
 	ci->called = ci->lineno;
-	if (ci->prev_name && ci->indented) {
-		if (ci->cont == CONT_LIST) {
-			free(ci->comma_value);
-			ci->comma_value = NULL;
-			ci->comma_line = 0;
-			config_ini_list(ci, v, 1);
-		} else if (ci->cont == CONT_REFUSE) {
-			config_ini_error(ci, ci->lineno, "indented line "
-			    "continues '%s', which takes one value",
-			    ci->keyname);
-			ci->cont = CONT_IGNORE;
-		}
-	} else {
+	if (!ci->prev_name || !ci->indented) {
 		ci->prev_name = *name != '\0';
 		config_ini_pair(ci, name, v);
+	} else if (ci->cont == CONT_LIST) {
+		free(ci->comma_value);
+		ci->comma_value = NULL;
+		ci->comma_line = 0;
+		config_ini_list(ci, v, 1);
+	} else if (ci->cont == CONT_REFUSE) {
+		config_ini_error(ci, ci->lineno, "indented line continues "
+		    "'%s', which takes one value", ci->keyname);
+		ci->cont = CONT_IGNORE;
 	}
 	free(v);
 	return 1;
@@ -1048,18 +955,14 @@ config_from_env(const char *(*getvar)(void *ctx, const char *name),
 	for (i = 0; i < nitems(config_settings); i++) {
 		s = &config_settings[i];
 		if (s->var == NULL || (v = getvar(ctx, s->var)) == NULL ||
-		    *v == '\0')
+		    *v == '\0' || config_set(c, s, 0, v, s->var, 0, &why) == 0)
 			continue;
-		if (config_set(c, s, 0, v, s->var, 0, &why) != 0) {
-			buf_printf(&errors, "%s%s: %s", errors.len > 0 ? "\n" :
-			    "", s->var, why);
-			free(why);
-		}
+		buf_printf(&errors, "%s%s: %s", errors.len > 0 ? "\n" : "",
+		    s->var, why);
+		free(why);
 	}
-	if (errors.len == 0) {
-		buf_free(&errors);
+	if (errors.len == 0)
 		return 0;
-	}
 	*cause = buf_detach(&errors);
 	return -1;
 }
@@ -1072,15 +975,14 @@ config_apply(struct config *dst, const struct config *src)
 	const struct config_type *st;
 	struct config_type *t;
 	size_t i, j, k;
-	unsigned f;
 
 	for (i = 0; i < nitems(config_settings); i++) {
 		s = &config_settings[i];
-		if (s->where != CONFIG_IN_CONFIG || !(src->set & s->field))
+		if (!(src->set & s->field))
 			continue;
-		f = config_field_index(s->field);
-		free(dst->origin[f]);
-		dst->origin[f] = xstrdup(src->origin[f]);
+		k = config_field_index(s->field);
+		free(dst->origin[k]);
+		dst->origin[k] = xstrdup(src->origin[k]);
 		dst->set |= s->field;
 		config_copy(s->kind, (char *)dst + s->off,
 		    (const char *)src + s->off);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "help.h"
 #include "keeper.h"
 #include "cmd.h"
 #include "plan.h"
@@ -87,7 +88,7 @@ main(int argc, char **argv)
 
 		if (cli.command == CLI_HELP && cli.nargs > 0)
 			topic = cli_command_lookup(cli.args[0]);
-		fputs(cli_help_text(topic), stdout);
+		fputs(help_text(topic), stdout);
 		cli_free(&cli);
 		return 0;
 	}

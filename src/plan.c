@@ -298,7 +298,7 @@ plan_base_port(struct plan *p, struct plan_errors *e)
 	p->base_port = PLAN_DEFAULT_PORT;
 	if ((v = envmap_get(&p->env.effective, "PORT")) == NULL || *v == '\0')
 		return;
-	if (config_parse_value(CONFIG_K_PORT, v, &p->base_port) != 0) {
+	if (config_parse_value(CONFIG_K_PORT, v, &p->base_port, NULL) != 0) {
 		plan_errorf(e, "PORT: '%s' (from the environment or an env "
 		    "file) is not a port number (1-65535)", v);
 		p->base_port = PLAN_DEFAULT_PORT;
@@ -403,30 +403,35 @@ static void
 plan_after(struct plan *p, struct plan_errors *e)
 {
 	const struct config_type *ct;
+	struct probe_after *after;
 	struct plan_type *t;
-	size_t i, k, *path;
-	char *state;
+	size_t i, k, n, *path;
+	char *state, *err;
 	int idx, bad = 0;
 
 	for (i = 0; i < p->ntypes; i++) {
 		t = &p->types[i];
 		ct = config_type_find(&p->cfg, t->name);
-		if (ct == NULL || ct->nafter == 0)
+		if (ct == NULL || !(ct->set & CONFIG_TYPE_AFTER))
 			continue;
-		t->after = xcalloc(ct->nafter, sizeof *t->after);
-		for (k = 0; k < ct->nafter; k++) {
-			idx = procfile_find(&p->pf, ct->after[k].type);
+		/* tfrun.ini's reader checked it: it parses. */
+		if (probe_after_parse(ct->after, &after, &n, &err) != 0)
+			abort();
+		t->after = xcalloc(n, sizeof *t->after);
+		for (k = 0; k < n; k++) {
+			idx = procfile_find(&p->pf, after[k].type);
 			if (idx < 0) {
 				plan_errorf(e, "%s:%u: after: no process type "
 				    "'%s' in the Procfile", plan_ini_name(p),
 				    plan_line(ct, CONFIG_TYPE_AFTER),
-				    ct->after[k].type);
+				    after[k].type);
 				bad = 1;
 				continue;
 			}
 			t->after[t->nafter].type = (size_t)idx;
-			t->after[t->nafter++].cond = ct->after[k].cond;
+			t->after[t->nafter++].cond = after[k].cond;
 		}
+		probe_after_free(after, n);
 	}
 	if (bad)
 		return;
@@ -546,8 +551,10 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli,
 			continue;
 		if (ct->set & CONFIG_TYPE_TTY)
 			t->tty = ct->tty;
-		if (ct->set & CONFIG_TYPE_READY)
-			probe_copy(&t->ready, &ct->ready);
+		/* tfrun.ini's reader checked them: they parse. */
+		if ((ct->set & CONFIG_TYPE_READY) &&
+		    probe_parse(ct->ready, &t->ready, &cause) != 0)
+			abort();
 		if (ct->set & CONFIG_TYPE_READY_INTERVAL)
 			t->ready_interval_ms = ct->ready_interval_ms;
 		if (ct->set & CONFIG_TYPE_READY_TIMEOUT)

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "help.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -129,7 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cause = NULL;
 	if (cli_parse((int)w.argc, w.argv, &cli, &cause) == 0) {
 		config_apply(&eff, &cli.flags);
-		(void)cli_help_text(cli.command);
+		(void)help_text(cli.command);
 		(void)cli_command_name(cli.command);
 		cli_free(&cli);
 	} else

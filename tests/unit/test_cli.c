@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "compat.h"
 #include "config.h"
+#include "help.h"
 #include "xmalloc.h"
 
 /* The argv of the current test: writable copies, freed in teardown. */
@@ -881,8 +882,8 @@ test_help_texts(void **state)
 	enum cli_command c;
 	size_t i;
 
-	general = cli_help_text(CLI_NONE);
-	assert_ptr_equal(cli_help_text(CLI_HELP), general);
+	general = help_text(CLI_NONE);
+	assert_ptr_equal(help_text(CLI_HELP), general);
 	assert_memory_equal(general, "usage: tfrun COMMAND", 20);
 	check_text_shape(general);
 	for (i = 0; i < nitems(commands); i++) {
@@ -895,7 +896,7 @@ test_help_texts(void **state)
 	for (c = CLI_START; c <= CLI_VERSION; c++) {
 		if (c == CLI_HELP)
 			continue;
-		text = cli_help_text(c);
+		text = help_text(c);
 		check_text_shape(text);
 		snprintf(want, sizeof want, "usage: tfrun %s",
 		    cli_command_name(c));
@@ -916,7 +917,7 @@ test_help_texts(void **state)
 		}
 	}
 	for (c = 0; c < nitems(narrow); c++) {
-		text = cli_help_text(narrow[c]);
+		text = help_text(narrow[c]);
 		for (i = 0; i < nitems(uses); i++) {
 			if (strstr(text, uses[i]) == NULL)
 				fail_msg("%s lacks %s",
@@ -928,11 +929,11 @@ test_help_texts(void **state)
 				    cli_command_name(narrow[c]), unused[i]);
 		}
 	}
-	assert_null(strstr(cli_help_text(CLI_RUN), "--formation"));
-	assert_null(strstr(cli_help_text(CLI_ENV), "--formation"));
-	assert_non_null(strstr(cli_help_text(CLI_CHECK), "--formation"));
-	assert_non_null(strstr(cli_help_text(CLI_ENV), "--port-step"));
-	text = cli_help_text(CLI_EXPORT);
+	assert_null(strstr(help_text(CLI_RUN), "--formation"));
+	assert_null(strstr(help_text(CLI_ENV), "--formation"));
+	assert_non_null(strstr(help_text(CLI_CHECK), "--formation"));
+	assert_non_null(strstr(help_text(CLI_ENV), "--port-step"));
+	text = help_text(CLI_EXPORT);
 	for (i = 0; i < nitems(uses); i++) {
 		if (strstr(text, uses[i]) == NULL)
 			fail_msg("export lacks %s", uses[i]);
@@ -944,10 +945,10 @@ test_help_texts(void **state)
 	assert_non_null(strstr(text, "--user USER"));
 	assert_non_null(strstr(text, "--image IMAGE"));
 	assert_non_null(strstr(text, "--force"));
-	assert_non_null(strstr(cli_help_text(CLI_PS), "--json"));
-	assert_null(strstr(cli_help_text(CLI_START), "--json"));
-	assert_non_null(strstr(cli_help_text(CLI_START), "(default: 100)"));
-	assert_non_null(strstr(cli_help_text(CLI_START), "(default: 5)"));
+	assert_non_null(strstr(help_text(CLI_PS), "--json"));
+	assert_null(strstr(help_text(CLI_START), "--json"));
+	assert_non_null(strstr(help_text(CLI_START), "(default: 100)"));
+	assert_non_null(strstr(help_text(CLI_START), "(default: 5)"));
 }
 
 int

@@ -88,13 +88,13 @@ test_parse_timeout(void **state)
 
 	for (i = 0; i < nitems(good); i++) {
 		ms = 12345;
-		if (config_parse_value(CONFIG_K_SECONDS, good[i].s, &ms) != 0)
+		if (config_parse_value(CONFIG_K_SECONDS, good[i].s, &ms, NULL) != 0)
 			fail_msg("'%s' refused", good[i].s);
 		assert_int_equal(ms, good[i].ms);
 	}
 	for (i = 0; i < nitems(bad); i++) {
 		ms = 12345;
-		if (config_parse_value(CONFIG_K_SECONDS, bad[i], &ms) != -1)
+		if (config_parse_value(CONFIG_K_SECONDS, bad[i], &ms, NULL) != -1)
 			fail_msg("'%s' accepted", bad[i]);
 		assert_int_equal(ms, 12345);
 	}
@@ -111,25 +111,25 @@ test_parse_port(void **state)
 	long n;
 	size_t i;
 
-	assert_int_equal(config_parse_value(CONFIG_K_PORT, "1", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "1", &n, NULL), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(config_parse_value(CONFIG_K_PORT, "65535", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "65535", &n, NULL), 0);
 	assert_int_equal(n, 65535);
-	assert_int_equal(config_parse_value(CONFIG_K_PORT, "5000", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "5000", &n, NULL), 0);
 	assert_int_equal(n, 5000);
-	assert_int_equal(config_parse_value(CONFIG_K_PORT, "05000", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "05000", &n, NULL), 0);
 	assert_int_equal(n, 5000);
-	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "1", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "1", &n, NULL), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "100", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "100", &n, NULL), 0);
 	assert_int_equal(n, 100);
-	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "65535", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "65535", &n, NULL), 0);
 	assert_int_equal(n, 65535);
 	for (i = 0; i < nitems(bad); i++) {
 		n = 42;
-		if (config_parse_value(CONFIG_K_PORT, bad[i], &n) != -1)
+		if (config_parse_value(CONFIG_K_PORT, bad[i], &n, NULL) != -1)
 			fail_msg("port '%s' accepted", bad[i]);
-		if (config_parse_value(CONFIG_K_PORT_STEP, bad[i], &n) != -1)
+		if (config_parse_value(CONFIG_K_PORT_STEP, bad[i], &n, NULL) != -1)
 			fail_msg("port step '%s' accepted", bad[i]);
 		assert_int_equal(n, 42);
 	}
@@ -153,17 +153,17 @@ test_parse_bool(void **state)
 
 	for (i = 0; i < nitems(yes); i++) {
 		b = 7;
-		assert_int_equal(config_parse_value(CONFIG_K_BOOL, yes[i], &b), 0);
+		assert_int_equal(config_parse_value(CONFIG_K_BOOL, yes[i], &b, NULL), 0);
 		assert_int_equal(b, 1);
 	}
 	for (i = 0; i < nitems(no); i++) {
 		b = 7;
-		assert_int_equal(config_parse_value(CONFIG_K_BOOL, no[i], &b), 0);
+		assert_int_equal(config_parse_value(CONFIG_K_BOOL, no[i], &b, NULL), 0);
 		assert_int_equal(b, 0);
 	}
 	for (i = 0; i < nitems(bad); i++) {
 		b = 7;
-		if (config_parse_value(CONFIG_K_BOOL, bad[i], &b) != -1)
+		if (config_parse_value(CONFIG_K_BOOL, bad[i], &b, NULL) != -1)
 			fail_msg("'%s' accepted", bad[i]);
 		assert_int_equal(b, 7);
 	}
@@ -177,34 +177,34 @@ test_parse_enums(void **state)
 	enum config_restart r = CONFIG_RESTART_ALWAYS;
 	enum config_log_format f = CONFIG_LOG_JSON;
 
-	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "auto", &c), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "auto", &c, NULL), 0);
 	assert_int_equal(c, CONFIG_COLOR_AUTO);
-	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "always", &c), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "always", &c, NULL), 0);
 	assert_int_equal(c, CONFIG_COLOR_ALWAYS);
-	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "never", &c), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "never", &c, NULL), 0);
 	assert_int_equal(c, CONFIG_COLOR_NEVER);
-	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "Always", &c), -1);
-	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "", &c), -1);
-	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "sometimes", &c), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "Always", &c, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "", &c, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "sometimes", &c, NULL), -1);
 	assert_int_equal(c, CONFIG_COLOR_NEVER);
 
-	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "never", &r), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "never", &r, NULL), 0);
 	assert_int_equal(r, CONFIG_RESTART_NEVER);
-	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "on-failure", &r), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "on-failure", &r, NULL), 0);
 	assert_int_equal(r, CONFIG_RESTART_ON_FAILURE);
-	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "always", &r), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "always", &r, NULL), 0);
 	assert_int_equal(r, CONFIG_RESTART_ALWAYS);
-	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "on_failure", &r), -1);
-	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "onfailure", &r), -1);
-	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "", &r), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "on_failure", &r, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "onfailure", &r, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "", &r, NULL), -1);
 	assert_int_equal(r, CONFIG_RESTART_ALWAYS);
 
-	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "text", &f), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "text", &f, NULL), 0);
 	assert_int_equal(f, CONFIG_LOG_TEXT);
-	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "json", &f), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "json", &f, NULL), 0);
 	assert_int_equal(f, CONFIG_LOG_JSON);
-	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "JSON", &f), -1);
-	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "xml", &f), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "JSON", &f, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "xml", &f, NULL), -1);
 	assert_int_equal(f, CONFIG_LOG_JSON);
 
 	assert_string_equal(config_word(CONFIG_K_RESTART, CONFIG_RESTART_NEVER), "never");
@@ -1165,15 +1165,10 @@ test_new_settings(void **state)
 	assert_int_equal(t->tty, CONFIG_TTY_NEVER);
 	assert_int_equal(t->stdin_wanted, 1);
 	assert_int_equal(t->line_of[config_field_index(CONFIG_TYPE_STDIN)], 7);
-	assert_int_equal(t->ready.kind, PROBE_HTTP);
-	assert_string_equal(t->ready.port, "$PORT");
-	assert_string_equal(t->ready.path, "/health");
+	assert_string_equal(t->ready, "http://127.0.0.1:$PORT/health");
 	assert_true(t->ready_interval_ms == 100);
 	assert_true(t->ready_timeout_ms == 30000);
-	assert_int_equal(t->nafter, 2);
-	assert_string_equal(t->after[1].type, "release");
-	assert_int_equal(t->after[0].cond, PROBE_READY);
-	assert_int_equal(t->after[1].cond, PROBE_DONE);
+	assert_string_equal(t->after, "db, release:done");
 	assert_int_equal(t->line_of[config_field_index(CONFIG_TYPE_AFTER)], 11);
 	t = config_type_find(&c, "release");
 	assert_int_equal(t->oneshot, 1);
