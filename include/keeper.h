@@ -4,7 +4,7 @@
  *
  * `tfrun start` runs as two processes. The one the user started is the
  * keeper: a child subreaper that only forwards signals to its child, the
- * supervisor ("tfrun-sv"), and waits for it. Every process of the formation descends
+ * supervisor (KEEPER_SUPERVISOR_NAME), and waits for it. Every process of the formation descends
  * from the keeper, so when the supervisor dies for any reason, whatever it
  * leaves is re-parented to the keeper, which kills it all (every session
  * and descendant) and exits. When the keeper dies, the supervisor sees the
@@ -16,12 +16,29 @@
 #define TFRUN_KEEPER_H
 
 /*
+ * The supervisor's process name: it must not match "tfrun", so that
+ * `pkill -9 tfrun` or `killall -9 tfrun` kills only the keeper and the
+ * supervisor lives long enough to stop the formation.
+ */
+#define KEEPER_SUPERVISOR_NAME "tf-supervisor"
+
+/*
  * Forks the supervisor. Returns 0 in the supervisor; in the keeper it
  * returns 1 only once the supervisor and everything it left have ended,
  * with tfrun's exit status in *status; returns -1 when there can be no
- * keeper (tfrun then runs as one process).
+ * keeper (tfrun then runs as one process). With isolate (--isolate) the
+ * supervisor is the init of a new PID namespace (in a user namespace when
+ * not root) with its own /proc; when the kernel refuses that, the reason
+ * is printed and -2 is returned.
  */
-int keeper_start(int *status);
+int keeper_start(int isolate, int *status);
+
+/*
+ * In the supervisor, once every group is stopped (^Z): asks the keeper to
+ * stop the supervisor and then itself. Returns -1 without a keeper (the
+ * supervisor then stops itself).
+ */
+int keeper_report_stop(void);
 
 /*
  * In the supervisor: the read end of a (non-blocking) pipe that carries

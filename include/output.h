@@ -7,8 +7,10 @@
  * shared file description into non-blocking mode. When the queue is over
  * its high-water mark the output is congested: readers stop reading their
  * children (the children then block in write(2)) until the writer has
- * drained it below the low-water mark and the resume callback runs. Only
- * whole lines are ever queued, so lines are never torn or mixed.
+ * drained it below the low-water mark and the resume callback runs. Before
+ * each read a reader asks output_budget how much it may read, so the queue
+ * stays under a hard cap whatever the readers read at once. Only whole
+ * lines are ever queued, so lines are never torn or mixed.
  */
 #ifndef TFRUN_OUTPUT_H
 #define TFRUN_OUTPUT_H
@@ -23,7 +25,12 @@
 /* Called on the loop thread when congestion ends, and when stdout is gone. */
 struct output_ops {
 	void (*resume)(void *ctx);
-	void (*closed)(void *ctx); /* EPIPE: nobody reads stdout any more */
+	/*
+	 * Writing stdout failed: error is EPIPE when its reader left (a
+	 * write said so, or poll(2) saw the pipe's reader go), else the errno
+	 * of the failed write (ENOSPC, EIO). Nothing more is written.
+	 */
+	void (*closed)(void *ctx, int error);
 	void *ctx;
 };
 
@@ -65,8 +72,26 @@ void output_system(const char *fmt, ...) printflike(1, 2);
 int output_congested(void);
 
 /*
+ * Returns how many bytes of input a source (with its prefix cache) may
+ * read and turn into lines now without taking the queue over its cap,
+ * counting the partial line it may hold; 0 means none (the output is then
+ * congested, and resume comes once it has drained).
+ */
+size_t output_budget(const struct fmt_source *src,
+    struct output_prefix *cache);
+
+/*
+ * From now on nothing waits for stdout: readers are resumed and never
+ * paused again, lines that would take the queue over its cap are dropped,
+ * and output_stop leaves a writer blocked on a stdout nobody reads behind
+ * after a moment. A second ^C must end tfrun even then.
+ */
+void output_hurry(void);
+
+/*
  * Flushes what is queued, stops the writer thread and closes the wake-up
- * handle; the loop can then end. Lines written later are dropped.
+ * handle; the loop can then end. Lines written later are dropped. After
+ * output_hurry, a writer blocked on a stdout nobody reads is left behind.
  */
 void output_stop(void);
 

@@ -31,6 +31,7 @@ struct proc_spec {
 	const char *cwd;
 	char **envp;           /* may be freed when proc_spawn returns */
 	struct fmt_source src; /* label of its lines; name/type must outlive the proc */
+	int quiet;             /* -q: read its output, log none of it */
 	/* Called once when finished; status is the exit code or 128+signal. */
 	void (*done)(void *ctx, struct proc *p, int status, int termsig);
 	void *ctx;
@@ -45,6 +46,12 @@ int proc_spawn(uv_loop_t *loop, const struct proc_spec *spec,
 
 /* The pid, which is also the process group id. */
 int proc_pid(const struct proc *p);
+
+/*
+ * The pid as the rest of the system knows it: proc_pid, but under
+ * --isolate the pid outside the namespace. Shown, never signalled.
+ */
+int proc_host_pid(const struct proc *p);
 
 /* Sends sig to the process group; returns 0 or a negative libuv error. */
 int proc_kill(struct proc *p, int sig);

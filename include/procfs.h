@@ -22,4 +22,16 @@ int procfs_stat(pid_t pid, pid_t *ppid, pid_t *sid);
  */
 int procfs_children(void (*fn)(pid_t pid, void *arg), void *arg);
 
+/*
+ * Under --isolate, the supervisor keeps a descriptor of the system's /proc
+ * (dirfd) before it mounts its namespace's own.
+ */
+void procfs_set_host(int dirfd);
+
+/*
+ * Returns the pid the rest of the system knows for pid, a process of this
+ * PID namespace; pid itself when not isolated (or when it cannot tell).
+ */
+pid_t procfs_host_pid(pid_t pid);
+
 #endif

@@ -15,11 +15,13 @@ cmd_start(const struct plan *p, const struct cli *cli)
 	int status;
 
 	(void)cli;
-	switch (keeper_start(&status)) {
+	switch (keeper_start(p->cfg.isolate, &status)) {
 	case 1:
 		return status; /* the keeper, after the supervisor ended */
 	case 0:
 		break;
+	case -2:
+		return 1; /* --isolate refused; the reason was printed */
 	default:
 		fprintf(stderr, "tfrun: warning: no keeper process: if tfrun "
 		    "is killed, its processes may survive it\n");

@@ -11,7 +11,12 @@
  * orphans. Those are "foreign": every child the keeper has while the
  * supervisor lives is foreign, because the formation's orphans go to the
  * supervisor (the nearer subreaper) until it dies. After that, a new child
- * of the keeper comes from the formation.
+ * of the keeper comes from the formation. The keeper notes its children
+ * each time it wakes up (it sleeps until a signal or a report comes: no
+ * timer); a child in the keeper's own session is foreign too, since every
+ * process of the formation runs in a session of its own. What is killed is
+ * a descendant of a child of the formation, never a process found by a
+ * session id alone, which a recycled pid could carry.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #endif
 
@@ -35,7 +42,6 @@
 
 #define KEEPER_MAX_PROCS 65536
 #define KEEPER_MAX_PIDS 4096
-#define KEEPER_LOOK_MS 500 /* how often foreign children are noted */
 
 /*
  * Signals the keeper passes on to the supervisor. SIGQUIT is not among
@@ -45,9 +51,11 @@ static const int keeper_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 	SIGUSR2 };
 
 static volatile sig_atomic_t keeper_child; /* the supervisor's pid */
+static volatile sig_atomic_t keeper_tstp;  /* ^Z: stop the formation */
 static int keeper_down = -1;        /* keeper: its end of the pipe down */
 static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
 static int keeper_to_parent = -1;   /* supervisor: session reports */
+static volatile sig_atomic_t keeper_asked_stop; /* keeper: "T" reported */
 
 /* A set of pids, small and bounded. */
 struct keeper_set {
@@ -104,28 +112,12 @@ keeper_forward(int sig)
 	errno = saved;
 }
 
-/* ^Z: stop the supervisor with the keeper, as one job. */
+/* ^Z: the keeper's loop stops the formation, then the keeper. */
 static void
 keeper_stop(int sig)
 {
-	int saved = errno;
-
-	sigset_t tstp;
-
 	(void)sig;
-	if (keeper_child > 0)
-		kill((pid_t)keeper_child, SIGSTOP);
-	/* Stop for real: the default action, unblocked while handling it. */
-	signal(SIGTSTP, SIG_DFL);
-	sigemptyset(&tstp);
-	sigaddset(&tstp, SIGTSTP);
-	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
-	raise(SIGTSTP);
-	/* Here once continued (fg, bg): the supervisor goes on too. */
-	signal(SIGTSTP, keeper_stop);
-	if (keeper_child > 0)
-		kill((pid_t)keeper_child, SIGCONT);
-	errno = saved;
+	keeper_tstp = 1;
 }
 
 /* Only wakes ppoll up. */
@@ -133,6 +125,65 @@ static void
 keeper_nothing(int sig)
 {
 	(void)sig;
+}
+
+static void keeper_read_reports(int);
+
+/*
+ * Stops the whole formation as one job: the supervisor stops every group
+ * and reports "T"; the keeper then stops the supervisor (from outside: as
+ * a PID namespace's init it could not stop itself) and, once it is
+ * stopped, itself. When continued (fg, bg) the keeper continues the
+ * supervisor, which continues the groups. The order means that the
+ * SIGCONT can never come before the stop. Returns 1 when the supervisor
+ * ended instead, its wait status in *status.
+ */
+static int
+keeper_suspend(pid_t child, int reports, int forward, int *status)
+{
+	struct pollfd pfd;
+	sigset_t tstp;
+	pid_t pid;
+	int st, sig, round;
+
+	if (forward)
+		keeper_forward(SIGTSTP);
+	/* Wait (a little at most) for the supervisor to have stopped them. */
+	for (round = 0; round < 40 && !keeper_asked_stop && reports != -1;
+	    round++) {
+		pfd.fd = reports;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 50) > 0)
+			keeper_read_reports(reports);
+		if (pfd.revents & (POLLHUP | POLLERR))
+			break;
+	}
+	keeper_asked_stop = 0;
+	kill(child, SIGSTOP);
+	while ((pid = waitpid(child, &st, WUNTRACED)) == -1 && errno == EINTR)
+		continue;
+	if (pid != child)
+		return 0;
+	if (!WIFSTOPPED(st)) {
+		*status = st;
+		return 1;
+	}
+	/*
+	 * A session leader's process group is orphaned: the kernel discards
+	 * a SIGTSTP with the default action there, so it takes SIGSTOP.
+	 */
+	sig = getsid(0) == getpid() ? SIGSTOP : SIGTSTP;
+	signal(SIGTSTP, SIG_DFL);
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+	raise(sig);
+	sigprocmask(SIG_BLOCK, &tstp, NULL);
+	signal(SIGTSTP, keeper_stop);
+	keeper_tstp = 0;
+	kill(child, SIGCONT);
+	return 0;
 }
 
 /* What keeper_children passes through procfs_children. */
@@ -171,10 +222,20 @@ keeper_cmp(const void *a, const void *b)
 }
 
 /*
- * SIGKILLs what the formation left: every process in a session the
- * supervisor reported, every non-foreign child of the keeper, and every
- * descendant of those. Returns how many were signalled (without /proc,
- * only the reported sessions can be reached, by their process groups).
+ * Says whether a child of the keeper belongs to the formation: neither
+ * noted as foreign nor in the keeper's own session.
+ */
+static int
+keeper_formation_child(pid_t pid, pid_t sid)
+{
+	return sid != getsid(0) && !keeper_set_has(&keeper_foreign, pid);
+}
+
+/*
+ * SIGKILLs what the formation left: every child of the keeper that belongs
+ * to the formation, and every descendant of those. Returns how many were
+ * signalled (without /proc, only the reported sessions can be reached, by
+ * their process groups).
  */
 static size_t
 keeper_kill_tree(void)
@@ -201,10 +262,8 @@ keeper_kill_tree(void)
 		    &keeper_procs[n].sid) != 0)
 			continue;
 		keeper_procs[n].pid = pid;
-		keeper_procs[n].mark =
-		    keeper_set_has(&keeper_sessions, keeper_procs[n].sid) ||
-		    (keeper_procs[n].ppid == self &&
-		    !keeper_set_has(&keeper_foreign, pid));
+		keeper_procs[n].mark = keeper_procs[n].ppid == self &&
+		    keeper_formation_child(pid, keeper_procs[n].sid);
 		n++;
 	}
 	closedir(dir);
@@ -246,6 +305,8 @@ keeper_read_reports(int fd)
 			if (*p == 'S')
 				keeper_set_add(&keeper_sessions,
 				    (pid_t)strtol(p + 1, NULL, 10));
+			else if (*p == 'T')
+				keeper_asked_stop = 1;
 		}
 		have = strlen(p);
 		memmove(buf, p, have);
@@ -272,7 +333,7 @@ keeper_reap(void)
 	while ((de = readdir(dir)) != NULL) {
 		pid = (pid_t)strtol(de->d_name, NULL, 10);
 		if (pid > 0 && procfs_stat(pid, &ppid, &sid) == 0 &&
-		    ppid == self && !keeper_set_has(&keeper_foreign, pid))
+		    ppid == self && keeper_formation_child(pid, sid))
 			left = 1;
 	}
 	closedir(dir);
@@ -287,7 +348,6 @@ keeper_reap(void)
 static int
 keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 {
-	struct timespec look = { 0, KEEPER_LOOK_MS * 1000 * 1000 };
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	static struct keeper_set seen;
 	struct pollfd pfd;
@@ -315,11 +375,24 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 			break;
 		for (i = 0; i < seen.n; i++)
 			keeper_set_add(&keeper_foreign, seen.v[i]);
+		/* ^Z to the keeper, or to the supervisor, which says "T". */
+		if (keeper_tstp || keeper_asked_stop) {
+			if (keeper_suspend(child, reports, keeper_tstp,
+			    &status)) {
+				done = 1;
+				break;
+			}
+			keeper_tstp = 0;
+			continue;
+		}
 		pfd.fd = reports;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		/* SIGCHLD is blocked except inside ppoll: no lost wake-up. */
-		if (ppoll(&pfd, reports != -1 ? 1 : 0, &look, waitmask) > 0 &&
+		/*
+		 * SIGCHLD and SIGTSTP are blocked except inside ppoll: no
+		 * lost wake-up, and no timer.
+		 */
+		if (ppoll(&pfd, reports != -1 ? 1 : 0, NULL, waitmask) > 0 &&
 		    (pfd.revents & POLLIN) != 0)
 			keeper_read_reports(reports);
 		if (pfd.revents & (POLLHUP | POLLERR)) {
@@ -352,9 +425,81 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 	return done && WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+#if defined(__linux__) && defined(CLONE_NEWPID)
+/* Writes text to a /proc/self file; returns 0 or -1 with errno set. */
+static int
+keeper_write_file(const char *path, const char *text)
+{
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, text, strlen(text));
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * --isolate, in the keeper before the fork: the next child is the init of
+ * a new PID namespace. Without root, a user namespace comes first, which
+ * maps only the user's own uid and gid to themselves.
+ */
+static int
+keeper_unshare(void)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (uid != 0) {
+		if (unshare(CLONE_NEWUSER) != 0)
+			return -1;
+		snprintf(map, sizeof map, "%lu %lu 1\n", (unsigned long)uid,
+		    (unsigned long)uid);
+		if (keeper_write_file("/proc/self/uid_map", map) != 0)
+			return -1;
+		if (keeper_write_file("/proc/self/setgroups", "deny") != 0 &&
+		    errno != ENOENT)
+			return -1;
+		snprintf(map, sizeof map, "%lu %lu 1\n", (unsigned long)gid,
+		    (unsigned long)gid);
+		if (keeper_write_file("/proc/self/gid_map", map) != 0)
+			return -1;
+	}
+	return unshare(CLONE_NEWPID);
+}
+
+/*
+ * --isolate, in the supervisor (the namespace's init): a mount namespace
+ * of its own with a /proc that shows the namespace's pids, so that the
+ * formation sees itself consistently (and the reaper waits for the right
+ * pids). The system's /proc stays reachable for pid translation.
+ */
+static int
+keeper_mount_proc(void)
+{
+	int host;
+
+	if ((host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    NULL) != 0) {
+		close(host);
+		return -1;
+	}
+	procfs_set_host(host);
+	return 0;
+}
+#endif
+
 /* Forks the supervisor; see keeper.h. */
 int
-keeper_start(int *status)
+keeper_start(int isolate, int *status)
 {
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
 	struct sigaction sa;
@@ -365,8 +510,13 @@ keeper_start(int *status)
 
 	/* An inherited SIG_IGN would make the kernel reap the supervisor. */
 	signal(SIGCHLD, SIG_DFL);
+	if (isolate && keeper_unshare() != 0) {
+		fprintf(stderr, "tfrun: --isolate: the kernel refuses a PID "
+		    "namespace: %s\n", strerror(errno));
+		return -2;
+	}
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
-		return -1;
+		return isolate ? -2 : -1;
 	if (pipe2(down, O_CLOEXEC) == -1)
 		return -1;
 	if (pipe2(up, O_CLOEXEC | O_NONBLOCK) == -1) {
@@ -406,7 +556,12 @@ keeper_start(int *status)
 		keeper_to_parent = up[1];
 		setpgid(0, 0);
 		signal(SIGTTOU, SIG_IGN);
-		prctl(PR_SET_NAME, "tfrun-sv", 0, 0, 0);
+		prctl(PR_SET_NAME, KEEPER_SUPERVISOR_NAME, 0, 0, 0);
+		if (isolate && keeper_mount_proc() != 0) {
+			fprintf(stderr, "tfrun: --isolate: cannot mount /proc "
+			    "in the new namespace: %s\n", strerror(errno));
+			_exit(1);
+		}
 		return 0;
 	}
 	close(down[0]);
@@ -426,14 +581,23 @@ keeper_start(int *status)
 	sa.sa_handler = keeper_nothing;
 	sigaction(SIGCHLD, &sa, NULL);
 	/*
+	 * A signal forwarded after the supervisor died would write to a pipe
+	 * without a reader: that must fail with EPIPE, not kill the keeper
+	 * before its cleanup.
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/*
 	 * Everything unblocked now (main blocked the stop signals too, from
 	 * the start), but SIGCHLD, which runs only while in ppoll.
 	 */
 	keeper_unblock();
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTSTP);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
 	sigdelset(&waitmask, SIGCHLD);
+	sigdelset(&waitmask, SIGTSTP);
 
 	/* down[1] stays open until the keeper exits: its EOF is the news. */
 	*status = keeper_run(pid, up[0], &waitmask);
@@ -443,6 +607,11 @@ keeper_start(int *status)
 	return 1;
 #else
 	(void)status;
+	if (isolate) {
+		fprintf(stderr, "tfrun: --isolate: PID namespaces are a Linux "
+		    "feature\n");
+		return -2;
+	}
 	return -1;
 #endif
 }
@@ -485,6 +654,15 @@ int
 keeper_fd(void)
 {
 	return keeper_from_parent;
+}
+
+/* Asks the keeper to stop the supervisor; see keeper.h. */
+int
+keeper_report_stop(void)
+{
+	if (keeper_to_parent == -1)
+		return -1;
+	return write(keeper_to_parent, "T\n", 2) == 2 ? 0 : -1;
 }
 
 /* Tells the keeper about a session the formation made. */

@@ -11,6 +11,7 @@
 
 #include "linebuf.h"
 #include "output.h"
+#include "procfs.h"
 #include "proc.h"
 #include "shell.h"
 #include "xmalloc.h"
@@ -30,9 +31,11 @@ struct proc {
 	int exited;
 	size_t exit_left;   /* bytes in the pipe when the leader exited */
 	int drained;        /* the pipe is closed or closing */
+	int eof;            /* the pipe hit its end; the partial line waits */
 	int finished;       /* done() has run (or would have, if detached) */
 	int paused;
 	int detached;
+	int quiet;          /* its lines are read and not logged */
 	unsigned long emitted; /* lines written so far, to see a new partial */
 	int status;
 	int termsig;
@@ -99,7 +102,8 @@ proc_emit(void *ctx, const char *line, size_t len)
 	struct proc *p = ctx;
 
 	p->emitted++;
-	output_line_cached(&p->src, &p->prefix, line, len);
+	if (!p->quiet)
+		output_line_cached(&p->src, &p->prefix, line, len);
 }
 
 /*
@@ -141,14 +145,21 @@ proc_drain(struct proc *p)
 
 static void proc_timer_cb(uv_timer_t *);
 
-/* Hands libuv the shared read buffer. */
+/*
+ * Hands libuv the shared read buffer, or as much of it as the output has
+ * room for (none: the read fails with UV_ENOBUFS and the proc pauses).
+ */
 static void
 proc_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
-	(void)handle;
+	struct proc *p = handle->data;
+	size_t room;
+
 	(void)suggested;
+	room = p->quiet ? sizeof proc_readbuf :
+	    output_budget(&p->src, &p->prefix);
 	buf->base = proc_readbuf;
-	buf->len = sizeof proc_readbuf;
+	buf->len = room < sizeof proc_readbuf ? room : sizeof proc_readbuf;
 }
 
 /* Turns bytes into lines; pauses when the output is congested. */
@@ -165,7 +176,16 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	if (nread < 0) {
-		/* EOF or an error: either way this pipe is finished. */
+		/*
+		 * EOF or an error: either way this pipe is finished. A partial
+		 * line it leaves waits until the output has room for it.
+		 */
+		if (linebuf_has_partial(&p->lb) &&
+		    !p->quiet && output_budget(&p->src, &p->prefix) == 0) {
+			p->eof = 1;
+			proc_pause(p);
+			return;
+		}
 		proc_drain(p);
 		proc_check_done(p);
 		return;
@@ -202,6 +222,11 @@ proc_timer_cb(uv_timer_t *timer)
 {
 	struct proc *p = timer->data;
 
+	/* No room: it is written once the output drains (proc_resume). */
+	if (!p->quiet && output_budget(&p->src, &p->prefix) == 0) {
+		proc_pause(p);
+		return;
+	}
 	output_begin();
 	linebuf_flush(&p->lb, proc_emit, p);
 	output_end();
@@ -252,6 +277,7 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	p->src.type = spec->src.type != NULL ? p->type : NULL;
 	p->done = spec->done;
 	p->ctx = spec->ctx;
+	p->quiet = spec->quiet;
 	linebuf_init(&p->lb, LINEBUF_MAX);
 
 	/*
@@ -317,7 +343,8 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 		return err;
 	}
 
-	p->src.pid = p->process.pid;
+	/* Under --isolate, the pid the rest of the system knows. */
+	p->src.pid = procfs_host_pid(p->process.pid);
 	p->next = proc_all;
 	if (proc_all != NULL)
 		proc_all->prev = &p->next;
@@ -344,6 +371,13 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	return 0;
 }
 
+/* Returns the pid as the rest of the system knows it. */
+int
+proc_host_pid(const struct proc *p)
+{
+	return (int)p->src.pid;
+}
+
 /* Returns the pid. */
 int
 proc_pid(const struct proc *p)
@@ -362,7 +396,7 @@ proc_kill(struct proc *p, int sig)
 void
 proc_pause(struct proc *p)
 {
-	if (p->paused || p->drained)
+	if (p->paused || (p->drained && !p->eof))
 		return;
 	p->paused = 1;
 	uv_read_stop((uv_stream_t *)&p->pipe);
@@ -380,6 +414,11 @@ proc_resume(struct proc *p)
 	if (!p->paused || p->drained)
 		return;
 	p->paused = 0;
+	if (p->eof) {
+		proc_drain(p);
+		proc_check_done(p);
+		return;
+	}
 	uv_read_start((uv_stream_t *)&p->pipe, proc_alloc_cb, proc_read_cb);
 	if (linebuf_has_partial(&p->lb))
 		uv_timer_start(&p->timer, proc_timer_cb, PROC_PARTIAL_MS, 0);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -112,4 +113,47 @@ procfs_children(void (*fn)(pid_t pid, void *arg), void *arg)
 	}
 	buf_free(&list);
 	return 0;
+}
+
+/*
+ * Under --isolate: a descriptor of the system's /proc, where the
+ * namespace's processes have the pids the rest of the system knows.
+ */
+static int procfs_host = -1;
+
+/* Keeps the system's /proc; see procfs.h. */
+void
+procfs_set_host(int dirfd)
+{
+	procfs_host = dirfd;
+}
+
+/* Translates a pid of this namespace; see procfs.h. */
+pid_t
+procfs_host_pid(pid_t pid)
+{
+	char path[64], info[1024], *p;
+	ssize_t n;
+	int pidfd, fd;
+	long host = -1;
+
+	if (procfs_host == -1)
+		return pid;
+#ifdef SYS_pidfd_open
+	/* A pidfd's fdinfo names its process in the /proc it is read from. */
+	if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+		return pid;
+	snprintf(path, sizeof path, "self/fdinfo/%d", pidfd);
+	if ((fd = openat(procfs_host, path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, info, sizeof info - 1);
+		if (n > 0) {
+			info[n] = '\0';
+			if ((p = strstr(info, "\nPid:")) != NULL)
+				host = strtol(p + 5, NULL, 10);
+		}
+		close(fd);
+	}
+	close(pidfd);
+#endif
+	return host > 0 ? (pid_t)host : pid;
 }

@@ -67,7 +67,8 @@ enum sv_reason {
 	SV_RUNNING,   /* no shutdown yet */
 	SV_REQUESTED, /* a signal, `tfrun quit`, or stdout closed: status 0 */
 	SV_INSTANCE,  /* an instance's end stopped the formation */
-	SV_ALL_ENDED  /* every instance ended on its own */
+	SV_ALL_ENDED, /* every instance ended on its own */
+	SV_OUTPUT_ERROR /* writing the log failed (not EPIPE): status 1 */
 };
 
 struct supervisor {
@@ -99,8 +100,14 @@ struct supervisor {
 
 /* How often groups that outlived their leader are checked at shutdown. */
 #define SV_POLL_MS 20
-/* Copies of one signal closer than this are one request. */
+/*
+ * Copies of one signal closer than this are one request: SV_SAME_SIGNAL_MS
+ * for a copy sent to each tfrun process, SV_SAME_WAY_MS for two that came
+ * the same way, which no hand can type (timeout(1) signals both the
+ * process and its group).
+ */
 #define SV_SAME_SIGNAL_MS 100
+#define SV_SAME_WAY_MS 10
 /* How long after SIGKILL adopted processes are still waited for. */
 #define SV_ADOPTED_GRACE_MS 2000
 /*
@@ -387,7 +394,8 @@ supervisor_shutdown(struct supervisor *sv, enum sv_reason reason,
 	if (sv->reason != SV_RUNNING)
 		return;
 	sv->reason = reason;
-	sv->status = reason == SV_INSTANCE ? status : 0;
+	sv->status = reason == SV_INSTANCE || reason == SV_OUTPUT_ERROR ?
+	    status : 0;
 	supervisor_stop_groups(sv);
 	supervisor_check_end(sv);
 }
@@ -510,6 +518,7 @@ supervisor_spawn(struct slot *s)
 	spec.src.name = s->name;
 	spec.src.type = s->type->name;
 	spec.src.color = s->type->color;
+	spec.quiet = s->type->quiet;
 	spec.done = supervisor_done;
 	spec.ctx = s;
 	s->started_at = uv_now(&sv->loop);
@@ -518,10 +527,10 @@ supervisor_spawn(struct slot *s)
 	if (err == 0) {
 		s->pid = s->pgid = proc_pid(s->run);
 		s->group_alive = 1;
-		keeper_report(s->pid);
+		keeper_report(proc_host_pid(s->run));
 		s->state = SLOT_RUNNING;
 		output_system("%s started with pid %d on port %ld", s->name,
-		    s->pid, s->port);
+		    proc_host_pid(s->run), s->port);
 		return;
 	}
 
@@ -686,7 +695,9 @@ supervisor_suspend(struct supervisor *sv)
 		if (slot_active(sv->slots[i]))
 			slot_signal(sv->slots[i], SIGSTOP);
 	}
-	kill(getpid(), SIGSTOP);
+	/* The keeper stops the supervisor, then itself; without one: here. */
+	if (keeper_report_stop() != 0)
+		kill(getpid(), SIGSTOP);
 }
 
 /* fg/bg, or SIGCONT: the groups ^Z stopped go on too. */
@@ -723,8 +734,9 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	 * way are two (a second ^C).
 	 */
 	now = uv_hrtime() / 1000000;
-	if (signum == sv->last_signal && forwarded != sv->last_forwarded &&
-	    now - sv->last_signal_at < SV_SAME_SIGNAL_MS)
+	if (signum == sv->last_signal && now - sv->last_signal_at <
+	    (forwarded != sv->last_forwarded ? SV_SAME_SIGNAL_MS :
+	    SV_SAME_WAY_MS))
 		return;
 	sv->last_signal = signum;
 	sv->last_signal_at = now;
@@ -770,6 +782,11 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	}
 	output_system("%s received again", sig_name(signum));
 	supervisor_kill_all(sv);
+	/*
+	 * Do not wait any longer for a stdout nobody reads: what it cannot
+	 * take is dropped, so that tfrun ends promptly.
+	 */
+	output_hurry();
 }
 
 /* A signal sent to the supervisor itself. */
@@ -787,13 +804,26 @@ supervisor_resume(void *ctx)
 	proc_resume_all();
 }
 
-/* Stdout is gone (EPIPE): stop the formation as if asked to. */
+/*
+ * Writing stdout failed. EPIPE (its reader left, `tfrun start | head`) is a
+ * stop the user asked for: status 0. Any other error is reported on stderr,
+ * since the log itself cannot carry it, and tfrun exits 1.
+ */
 static void
-supervisor_output_closed(void *ctx)
+supervisor_output_closed(void *ctx, int error)
 {
 	struct supervisor *sv = ctx;
 
-	supervisor_shutdown(sv, SV_REQUESTED, 0);
+	if (error == EPIPE) {
+		supervisor_shutdown(sv, SV_REQUESTED, 0);
+		return;
+	}
+	fprintf(stderr, "tfrun: cannot write the log to standard output: %s\n",
+	    strerror(error));
+	if (sv->reason == SV_RUNNING)
+		supervisor_shutdown(sv, SV_OUTPUT_ERROR, 1);
+	else
+		sv->status = 1;
 }
 
 /* Adds a slot for instance n of type t. */
@@ -915,6 +945,10 @@ supervisor_run(const struct plan *plan)
 	sv.deadline.data = &sv;
 	/* Signals that came before the handlers were pending: now they run. */
 	keeper_unblock();
+
+	/* What `tfrun check` would warn about, before anything starts. */
+	for (i = 0; i < plan->nwarnings; i++)
+		output_system("warning: %s", plan->warnings[i]);
 
 	for (i = 0; i < plan->ntypes; i++) {
 		for (n = 1; n <= plan->types[i].count; n++)

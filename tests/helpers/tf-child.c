@@ -197,6 +197,21 @@ signame(int sig)
 	return num;
 }
 
+/* Writes n empty lines, 64 KiB at a time: the worst case for a prefix. */
+static void
+blank(long n)
+{
+	static char nl[64 * 1024];
+	size_t k;
+
+	memset(nl, '\n', sizeof nl);
+	while (n > 0) {
+		k = n < (long)sizeof nl ? (size_t)n : sizeof nl;
+		write_all(STDOUT_FILENO, nl, k);
+		n -= (long)k;
+	}
+}
+
 /* Prints n lines "id i ....", each about 60 bytes, through stdio. */
 static void
 flood(long n, const char *id)
@@ -314,7 +329,9 @@ act(const char *a)
 		text = strchr(arg, ':') != NULL ? strchr(arg, ':') + 1 : "line";
 		for (i = 1; i <= n; i++)
 			say(STDOUT_FILENO, "%s %ld", text, i);
-	} else if (strncmp(a, "flood:", 6) == 0)
+	} else if (strncmp(a, "blank:", 6) == 0)
+		blank(number(arg, a));
+	else if (strncmp(a, "flood:", 6) == 0)
 		flood(number(arg, a), after(arg));
 	else if (strncmp(a, "err:", 4) == 0)
 		say(STDERR_FILENO, "%s", arg);

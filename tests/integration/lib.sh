@@ -34,6 +34,20 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+
+# left_in_T PATTERN: the pids of processes working in this test's temp dir
+# whose command line matches PATTERN (tests run in parallel: a pattern
+# alone could match another test's processes).
+left_in_T() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$$" ] && continue
+		case $(readlink "$p/cwd" 2>/dev/null) in
+		"$T" | "$T"/*)
+			tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -Eq -- "$1" && echo "${p#/proc/}" ;;
+		esac
+	done
+}
 trap 'exit 130' INT TERM
 
 cd "$T"

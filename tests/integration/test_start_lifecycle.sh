@@ -94,6 +94,7 @@ start_bg out.txt start -t 60
 wait_for out.txt 'stubborn\.1 +\| ready 1'
 kill -INT "$BG"
 wait_for out.txt 'sending SIGINT to all processes'
+sleep 0.05 # two copies closer than 10 ms would count as one (a keystroke is never that quick)
 t0=$(date +%s%N)
 kill -INT "$BG"
 wait_exit "$BG" 15
@@ -137,6 +138,7 @@ wait_for out.txt 'SIGINT received, already stopping'
 kill -0 "$BG" 2>/dev/null && pass "first ^C during shutdown: still graceful" ||
 	fail "first ^C during shutdown: still graceful"
 assert_no_match "first ^C: no SIGKILL" 'SIGKILL' "$(cat out.txt)"
+sleep 0.05 # two copies closer than 10 ms would count as one
 kill -INT "$BG"
 wait_exit "$BG" 15
 assert_match "second ^C: SIGKILL" 'stubborn\.1 terminated by SIGKILL' "$(cat out.txt)"
@@ -194,7 +196,7 @@ wait_exit "$BG" 15
 out=$(cat out.txt)
 assert_match "group SIGKILLed after the timeout" 'sending SIGKILL to left\.1 after 1s' "$out"
 assert_eq "status 0" 0 "$RC"
-if pgrep -f "$C ignore:TERM print:1:ready" >/dev/null; then
+if [ -n "$(left_in_T "ignore:TERM print:1:ready")" ]; then
 	fail "no member of the group is left"
 else
 	pass "no member of the group is left"
@@ -281,7 +283,7 @@ EOF2
 rc=${PIPESTATUS[0]}
 assert_eq "EPIPE: exit 0" 0 "$rc"
 assert_eq "head got its lines" 3 "$(wc -l <head.txt)"
-if pgrep -f "$C flood:1000000:c" >/dev/null; then
+if [ -n "$(left_in_T "flood:1000000:c")" ]; then
 	fail "EPIPE: the instance was stopped"
 else
 	pass "EPIPE: the instance was stopped"
@@ -359,5 +361,44 @@ wait_for out.txt 'bg\.1 +\| member 1'
 kill -TERM "$BG"
 wait_exit "$BG" 15
 assert_match "a group member's words at shutdown" 'bg\.1 +\| got SIGTERM' "$(cat out.txt)"
+
+# --- ^Z (SIGTSTP) stops the whole formation, every instance included;
+# SIGCONT (fg) resumes it all
+state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
+# wait_state STATE PID...: waits until every pid is in STATE.
+wait_state() {
+	local want=$1 p ok deadline=$((SECONDS + 10))
+	shift
+	while [ $SECONDS -lt $deadline ]; do
+		ok=1
+		for p in "$@"; do [ "$(state "$p")" = "$want" ] || ok=0; done
+		[ $ok = 1 ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+cat >Procfile <<EOF2
+web: $C print:1:ready wait
+worker: sh -c "$C print:1:ready wait & wait"
+EOF2
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1' && wait_for out.txt 'worker\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+members=$(for p in $(sed -nE 's/.*started with pid ([0-9]+).*/\1/p' out.txt); do ps -o pid= -s "$p"; done | tr -s ' \n' ' ')
+assert_eq "three instance processes" 3 "$(wc -w <<<"$members")"
+kill -TSTP "$BG"
+wait_state T $members && pass "^Z: every instance process is stopped" ||
+	fail "^Z: every instance process is stopped ($(for p in $members; do state "$p"; done))"
+wait_state T "$sup" "$BG" && pass "^Z: tfrun's processes are stopped" ||
+	fail "^Z: tfrun's processes are stopped"
+kill -CONT "$BG"
+wait_state S $members && pass "SIGCONT: every instance runs again" ||
+	fail "SIGCONT: every instance runs again ($(for p in $members; do state "$p"; done))"
+wait_state S "$sup" "$BG" && pass "SIGCONT: tfrun runs again" || fail "SIGCONT: tfrun runs again"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "after ^Z and fg, a clean stop" 0 "$RC"
+assert_match "^Z logged" 'SIGTSTP received, stopping every process' "$(cat out.txt)"
+assert_match "fg logged" 'SIGCONT received, every process continues' "$(cat out.txt)"
 
 finish

@@ -206,4 +206,30 @@ assert_match "JSON: second line" "^'second 1'\$" "$check"
 assert_match "JSON: system lines" "^'j\\.1 exited with code 0'\$" "$check"
 assert_match "JSON: every line has the documented fields" '^fields ok$' "$check"
 
+# --- -q TYPE: that type's output is not logged; its system lines are
+cat >Procfile <<EOF2
+web: $C print:2:from-web wait
+worker: $C print:2:from-worker wait
+EOF2
+start_bg out.txt start -q worker
+wait_for out.txt 'web\.1 +\| from-web 2' && wait_for out.txt 'worker\.1 started'
+kill -TERM "$BG"
+wait_exit "$BG" 15
+out=$(cat out.txt)
+assert_no_match "-q worker: no worker lines" 'worker\.1 +\| ' "$out"
+assert_match "-q worker: its system lines stay" 'system +\| worker\.1 terminated by SIGTERM' "$out"
+assert_match "-q worker: web's lines stay" 'web\.1 +\| from-web 1' "$out"
+
+# --- the warnings of tfrun check come first, as system lines
+cat >Procfile <<EOF2
+web: $C print:1:up exit:0
+EOF2
+printf 'DB_PASS=s3cr$tP@ss\n' >.env
+tfrun start >out.txt 2>&1
+out=$(cat out.txt)
+assert_match "start warns of a name set nowhere" '^[0-9:]{8} system +\| warning: .*\.env:1: \$tP is not set; it expands to ""$' "$out"
+w=$(grep -n 'warning:' out.txt | head -1 | cut -d: -f1); st=$(grep -n 'started with pid' out.txt | head -1 | cut -d: -f1)
+[ -n "$w" ] && [ -n "$st" ] && [ "$w" -lt "$st" ] && pass "warnings before anything starts" || fail "warnings before anything starts"
+rm .env
+
 finish

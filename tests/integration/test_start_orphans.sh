@@ -99,9 +99,31 @@ kill_and_check() {
 formation
 start_bg out.txt start
 wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
 kill_and_check "SIGKILL to tfrun" "$BG"
 wait_exit "$BG" 5
-alive "$(pgrep -P "$BG" 2>/dev/null | head -1)" 2>/dev/null && fail "no supervisor left" || pass "no supervisor left"
+[ -n "$sup" ] && pass "the supervisor was found" || fail "the supervisor was found"
+deadline=$((SECONDS + 5))
+while alive "$sup" && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
+alive "$sup" && fail "no supervisor left" || pass "no supervisor left"
+
+# SIGKILL to every process of this tfrun whose name matches "tfrun", as
+# `pkill -9 tfrun` or `killall -9 tfrun` would (found by pid here: tests
+# run in parallel): the supervisor's name does not match, so it lives long
+# enough to kill the formation.
+formation
+start_bg out.txt start
+wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+assert_no_match "the supervisor's name does not match tfrun" 'tfrun' "$(cat "/proc/$sup/comm")"
+assert_match "the keeper's name does" 'tfrun' "$(cat "/proc/$BG/comm")"
+victims=$(for p in "$BG" "$sup"; do grep -q tfrun "/proc/$p/comm" 2>/dev/null && echo "$p"; done)
+kill_and_check "SIGKILL to every process named tfrun" "$victims"
+wait_exit "$BG" 5
+deadline=$((SECONDS + 5))
+while alive "$sup" && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
+alive "$sup" && fail "kill by name: the supervisor exits after its cleanup" ||
+	pass "kill by name: the supervisor exits after its cleanup"
 
 # The supervisor (tfrun's child) killed: the keeper cleans up and exits
 # with 128 + 9.
@@ -111,6 +133,23 @@ wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
 kill_and_check "SIGKILL to the supervisor" "$(pgrep -P "$BG")"
 wait_exit "$BG" 10
 assert_eq "the keeper exits 137" 137 "$RC"
+
+# A signal the keeper forwards after the supervisor died (here: held while
+# the keeper is stopped) finds a pipe without a reader: the keeper must not
+# die of SIGPIPE, and still cleans up.
+formation
+start_bg out.txt start
+wait_for out.txt 'c\.1 +\| orphan pid=' && wait_for out.txt 'a\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+kill -STOP "$BG"
+kill -KILL "$sup"
+while alive "$sup"; do sleep 0.02; done
+kill -TERM "$BG"
+kill -CONT "$BG"
+wait_exit "$BG" 10
+assert_eq "the keeper survives the forward to a dead supervisor (137, not 141)" 137 "$RC"
+opid=$(grep -E 'c\.1 +\| orphan pid=' out.txt | sed -E 's/.*pid=([0-9]+).*/\1/')
+alive "$opid" && fail "and its cleanup killed the formation" || pass "and its cleanup killed the formation"
 
 # --- a process that escapes its group during the shutdown (its shell dies
 # of the stop signal) gets the stop signal too, not only SIGKILL later
@@ -154,6 +193,29 @@ assert_eq "exit 0" 0 "$RC"
 assert_no_match "no SIGKILL" 'SIGKILL|received again' "$(cat out.txt)"
 assert_match "the instance stopped on SIGTERM" 'web\.1 +\| got SIGTERM' "$(cat out.txt)"
 
+# --- two copies of a signal that came the same way at once (timeout(1)
+# signals the process and its group) are one request: here both wait in
+# the keeper's pipe while the supervisor is stopped
+cat >Procfile <<EOF2
+web: $C trapexit:TERM:0 print:1:ready wait
+EOF2
+start_bg out.txt start
+wait_for out.txt 'web\.1 +\| ready 1'
+sup=$(pgrep -P "$BG")
+kill -STOP "$sup"
+# pending: whether SIGTERM (bit 15) waits to be handled by the keeper.
+pending() { awk '/^(SigPnd|ShdPnd)/ { print $2 }' "/proc/$BG/status" | grep -qv '^0*$'; }
+kill -TERM "$BG"
+deadline=$((SECONDS + 5))
+while pending && [ $SECONDS -lt $deadline ]; do sleep 0.01; done
+kill -TERM "$BG"
+while pending && [ $SECONDS -lt $deadline ]; do sleep 0.01; done
+kill -CONT "$sup"
+wait_exit "$BG" 15
+assert_eq "two copies at once: exit 0" 0 "$RC"
+assert_no_match "two copies at once: one request, no SIGKILL" 'received again|SIGKILL' "$(cat out.txt)"
+assert_match "two copies at once: a graceful stop" 'web\.1 +\| got SIGTERM' "$(cat out.txt)"
+
 # --- a process orphaned by its shell's death in a shutdown gets SIGTERM
 # once: through its group, not again as an adopted process
 cat >Procfile <<EOF2
@@ -181,5 +243,91 @@ if pid == 0:
 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))' "$TFRUN" 2>/dev/null)
 assert_eq "SIGCHLD ignored by the parent: status 3" 3 "$rc"
+
+# --- a recycled pid: a process outside the formation that got the pid, and
+# so the session id, of an instance that ended is never killed by the
+# keeper's cleanup (root only: the test picks the pid with ns_last_pid)
+if [ "$(id -u)" = 0 ] && [ -w /proc/sys/kernel/ns_last_pid ]; then
+	cat >Procfile <<EOF2
+short: $C print:1:bye exit:0
+web: $C print:1:ready wait
+EOF2
+	start_bg out.txt start --can-die short
+	wait_for out.txt 'short\.1 exited with code 0' && wait_for out.txt 'web\.1 +\| ready 1'
+	old=$(sed -nE 's/.*short\.1 started with pid ([0-9]+).*/\1/p' out.txt)
+	foreign=""
+	for try in $(seq 50); do
+		echo $((old - 1)) >/proc/sys/kernel/ns_last_pid
+		setsid sleep 600 &
+		if [ "$!" = "$old" ]; then foreign=$!; break; fi
+		kill -KILL "$!" 2>/dev/null
+	done
+	BG_PIDS="$BG_PIDS $foreign"
+	assert_eq "a foreign session leader got the old instance's pid" "$old" "$foreign"
+	assert_eq "its session id is that pid" "$old" "$(ps -o sid= -p "$foreign" | tr -d ' ')"
+	kill -KILL "$(pgrep -P "$BG")"
+	wait_exit "$BG" 10
+	alive "$foreign" && pass "the keeper's cleanup left the recycled pid alone" ||
+		fail "the keeper's cleanup left the recycled pid alone"
+	kill -KILL "$foreign" 2>/dev/null
+else
+	fail "the recycled-pid test needs root (it sets ns_last_pid)"
+fi
+
+# --- --isolate: the formation runs in a PID namespace whose init is the
+# supervisor, so even SIGKILL to every tfrun process at once (pkill -9 -f
+# tfrun) leaves nothing: the kernel kills the namespace with its init.
+# Checked as root and as an unprivileged user (a user namespace then).
+# ns_members NSLINK: the pids of every process in that PID namespace.
+ns_members() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"
+	done
+}
+mkdir -m 777 iso
+cat >iso/Procfile <<EOF2
+a: $C print:1:ready wait
+b: sh -c "$C wait & $C wait"; true
+c: $C orphan:600000 pgid print:1:ready wait
+EOF2
+chmod 644 iso/Procfile
+for who in root nobody; do
+	as=()
+	[ $who = nobody ] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	: >iso/out.txt
+	chmod 666 iso/out.txt
+	(cd iso && setsid "${CLEAN_ENV[@]}" "${as[@]}" "$TFRUN" start --isolate >>out.txt 2>&1 </dev/null) &
+	BG=$!
+	BG_PIDS="$BG_PIDS $BG"
+	wait_for iso/out.txt 'c\.1 +\| ready 1' && wait_for iso/out.txt 'a\.1 +\| ready 1'
+	keeper=$(pgrep -f -P "$BG" "$TFRUN" | head -1)
+	[ -n "$keeper" ] || keeper=$BG
+	sup=$(pgrep -P "$keeper")
+	ns=$(readlink "/proc/$sup/ns/pid")
+	assert_match "--isolate ($who): the supervisor has a PID namespace of its own" 'pid:' "$ns"
+	[ "$ns" != "$(readlink /proc/self/ns/pid)" ] && pass "--isolate ($who): not ours" || fail "--isolate ($who): not ours"
+	assert_match "--isolate ($who): instances see namespace pids" 'c\.1 +\| pid=[0-9]+ pgid=[0-9]+ sid=[0-9]+ ppid=1$' "$(cat iso/out.txt)"
+	shown=$(sed -nE 's/.*a\.1 started with pid ([0-9]+).*/\1/p' iso/out.txt)
+	assert_eq "--isolate ($who): the pid shown is the system's" "$ns" "$(readlink "/proc/$shown/ns/pid" 2>/dev/null)"
+	members=$(ns_members "$ns" | wc -l)
+	[ "$members" -ge 6 ] && pass "--isolate ($who): the formation runs ($members processes)" ||
+		fail "--isolate ($who): the formation runs ($members processes)"
+	kill -KILL "$keeper" "$sup"
+	left=1
+	for i in $(seq 50); do
+		left=$(ns_members "$ns" | wc -l)
+		[ "$left" -eq 0 ] && break
+		sleep 0.02
+	done
+	assert_eq "--isolate ($who): SIGKILL to every tfrun process leaves nothing a second later" 0 "$left"
+done
+
+# --isolate where the kernel refuses a PID namespace: tfrun says so, exits 1
+"${CLEAN_ENV[@]}" unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_pid_namespaces &&
+	exec "$0" start --isolate' "$TFRUN" >out.txt 2>err.txt </dev/null
+assert_eq "--isolate refused: exit 1" 1 "$?"
+assert_match "--isolate refused: the reason" '^tfrun: --isolate: the kernel refuses a PID namespace: ' "$(cat err.txt)"
+assert_no_match "--isolate refused: nothing started" 'started' "$(cat out.txt)"
 
 finish

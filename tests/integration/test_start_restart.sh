@@ -50,6 +50,11 @@ start_bg out.txt start --restart never
 wait_for out.txt 'job\.1 restarting in 1s'
 kill -0 "$BG" 2>/dev/null && pass "[process.job] restart = always beats --restart never" ||
 	fail "[process.job] restart = always beats --restart never"
+# A clean exit is not a failure: every restart comes after 1 s, with no
+# backoff, and it is never given up.
+deadline=$((SECONDS + 15))
+while [ "$(grep -c 'job\.1 restarting in 1s' out.txt)" -lt 3 ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+assert_eq "always + exit 0: three restarts, each after 1 s" 3 "$(grep -c 'job\.1 restarting in' out.txt)"
 kill -TERM "$BG"
 wait_exit "$BG" 15
 rm tfrun.ini
@@ -87,16 +92,16 @@ BG=$!
 BG_PIDS="$BG_PIDS $BG"
 exec 7<out.fifo            # open the reading end, but do not read yet
 deadline=$((SECONDS + 10)); rss=0
+while [ -z "$(pgrep -P "$BG")" ] && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
+sup=$(pgrep -P "$BG") # the supervisor holds the queue, not the keeper
 while [ $SECONDS -lt $deadline ]; do
-	rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$BG"/status 2>/dev/null || echo 0)
-	# The producer is blocked once its pipe and tfrun's queue are full.
-	state=$(ps -o stat= -C tf-child 2>/dev/null | head -1)
+	rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$sup"/status 2>/dev/null || echo 0)
 	sleep 0.2
-	rss2=$(awk '/^VmRSS/ { print $2 }' /proc/"$BG"/status 2>/dev/null || echo 0)
+	rss2=$(awk '/^VmRSS/ { print $2 }' /proc/"$sup"/status 2>/dev/null || echo 0)
 	[ "$rss2" = "$rss" ] && break
 done
 sleep 0.5
-rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$BG"/status)
+rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$sup"/status)
 # 24 MB of output are pending; tfrun may hold only its bounded queue.
 if [ "$rss" -lt 16384 ]; then
 	pass "memory bounded while stdout is blocked (VmRSS ${rss} KiB)"
