@@ -727,7 +727,7 @@ config_ini_reader(char *str, int num, void *stream)
 		if (ci->first_error == 0)
 			ci->first_error = ci->lineno;
 	}
-	if (ci->off >= ci->len || num < 4) {
+	if (ci->off >= ci->len || num < 6) {
 		config_ini_flush(ci);
 		return NULL;
 	}
