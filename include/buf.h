@@ -36,6 +36,9 @@ void buf_reset(struct buf *);
  * and text longer than max bytes is cut with "...".
  */
 void buf_add_quoted(struct buf *, const char *s, size_t n, size_t max);
+
+/* The same without the quotes, for text a message puts in its own. */
+void buf_add_escaped(struct buf *, const char *s, size_t n, size_t max);
 char *buf_detach(struct buf *);
 void buf_free(struct buf *);
 

@@ -39,15 +39,16 @@ struct cli {
 	char **args;         /* owned array of borrowed argv operands, NULL-terminated (NULL when none) */
 	size_t nargs;
 	int help;            /* -h/--help: print help for command, exit 0 */
+	int version;         /* -V/--version (command is CLI_VERSION) */
 	int json;            /* ps --json */
 	long lines;          /* logs -n N: the last N lines (default 100) */
 	int follow;          /* logs -f: follow until ^C or tfrun exits */
 	uint64_t wait_timeout_ms; /* wait --timeout; CLI_WAIT_FOREVER when none */
 	char **with;         /* owned array of owned type names: run --with */
 	size_t nwith;
-	char *app;           /* export --app; borrowed from argv */
-	char *user;          /* export --user */
-	char *image;         /* export --image */
+	char *app;           /* owned: export --app */
+	char *user;          /* owned: export --user */
+	char *image;         /* owned: export --image */
 	int force;           /* export --force */
 };
 
@@ -57,10 +58,15 @@ struct cli {
  * "-fFILE" forms; "--" ends options. For `run`, option parsing stops at the
  * first operand, so the command's own options are left alone.
  *
+ * Options are the rows of config_settings (config.h). A setting that has
+ * a TFRUN_* variable or a tfrun.ini key is taken by every command that
+ * loads the app (they all read the variables and the file); any other
+ * option only by the commands its row names.
+ *
  * Returns 0, or -1 with *cause allocated: one line naming the problem (an
  * unknown option, a missing or malformed value naming the flag, an option
- * the command does not take, a wrong number of operands, an unknown
- * command). The caller prints it with a `tfrun help` hint and exits 2.
+ * the command does not take, a wrong number or form of operands (start's
+ * TYPE or TYPE=N, a malformed -m), an unknown command). The caller prints it with a `tfrun help` hint and exits 2.
  * "tfrun --help" gives CLI_HELP; "tfrun --version" gives CLI_VERSION;
  * no command at all is a usage error.
  */
@@ -68,12 +74,6 @@ int cli_parse(int argc, char **argv, struct cli *cli, char **cause);
 
 /* Frees what cli owns. */
 void cli_free(struct cli *cli);
-
-/*
- * Returns the help text for command (a usage synopsis and its options), or
- * the general help listing every command for CLI_NONE/CLI_HELP.
- */
-const char *cli_help_text(enum cli_command command);
 
 /* Returns the command for a name ("start"), or CLI_NONE. */
 enum cli_command cli_command_lookup(const char *name);

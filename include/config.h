@@ -1,8 +1,14 @@
 /*
- * config.h: tfrun's settings (SPEC section 8). One struct config holds one
- * layer of settings (built-in defaults, tfrun.ini, TFRUN_* variables or the
- * command line); config_apply stacks the layers. Pure: the INI text and the
- * variables come in as arguments.
+ * config.h: tfrun's settings (SPEC section 8), described once, in one
+ * table (config_settings): each row is one setting with its [tfrun] and
+ * [process.TYPE] keys, its TFRUN_* variable, its flags, the commands that
+ * use it, its kind, its default and its help line. The INI reader, the
+ * variables, the flag parser (cli.c), `tfrun help` and the man-page test
+ * are all driven from it, in the manner of tmux's options-table.c.
+ *
+ * One struct config holds one layer of settings (built-in defaults,
+ * tfrun.ini, TFRUN_* variables or the command line); config_apply stacks
+ * the layers. Pure: the INI text and the variables come in as arguments.
  */
 #ifndef TFRUN_CONFIG_H
 #define TFRUN_CONFIG_H
@@ -10,7 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe.h"
 
 enum config_color {
 	CONFIG_COLOR_AUTO,
@@ -76,6 +81,7 @@ enum config_type_field {
 	CONFIG_TYPE_ONESHOT = 1u << 10
 };
 
+#define CONFIG_NFIELDS 32
 #define CONFIG_READY_INTERVAL_MS 250
 #define CONFIG_READY_TIMEOUT_MS 60000
 
@@ -84,36 +90,35 @@ struct config_type {
 	char *name;    /* owned: TYPE */
 	unsigned line; /* line of the section header, for messages */
 	unsigned set;  /* enum config_type_field bits */
+	unsigned line_of[CONFIG_NFIELDS]; /* line of each key set */
 	int stop_signal;
 	uint64_t timeout_ms;
 	enum config_restart restart;
 	int can_die;
 	enum config_tty tty;
 	int stdin_wanted;           /* stdin = true */
-	struct probe ready;         /* owned; PROBE_NONE when unset */
+	char *ready;                /* owned: a probe, checked by probe_parse */
 	uint64_t ready_interval_ms;
 	uint64_t ready_timeout_ms;
-	struct probe_after *after;  /* owned */
-	size_t nafter;
+	char *after;                /* owned: checked by probe_after_parse */
 	int oneshot;
-	unsigned stdin_line;        /* lines of stdin = and after =, for messages */
-	unsigned after_line;
 };
 
 struct config {
 	unsigned set; /* enum config_field bits */
 	/*
 	 * origin[k] says where field bit k came from ("--port",
-	 * "TFRUN_PORT", "tfrun.ini:3"); owned, NULL when unset. Messages
-	 * about a value found later (an unknown type in a formation) use it.
+	 * "TFRUN_PORT", "tfrun.ini:3", "default"); owned, NULL when unset.
+	 * Messages about a value found later (an unknown type in a
+	 * formation) use it.
 	 */
-	char *origin[32];
+	char *origin[CONFIG_NFIELDS];
 
 	char *procfile;   /* owned */
 	char *root;       /* owned */
 	char **env;       /* owned array of owned file names */
 	size_t nenv;
-	int env_override;
+	int env_override; /* env files win (the default) */
 	char *formation;  /* owned; the unparsed spec */
 	long port;
 	long port_step;
@@ -139,6 +144,54 @@ struct config {
 	size_t ntypes;
 };
 
+/* How a setting's text is checked and stored. */
+enum config_kind {
+	CONFIG_K_STRING,	/* char *: any non-empty text */
+	CONFIG_K_FILES,		/* char ** + size_t: comma list */
+	CONFIG_K_TYPES,		/* char ** + size_t: comma list of type names */
+	CONFIG_K_BOOL,		/* int: true/false...; a flag takes no value */
+	CONFIG_K_PORT,		/* long: 1 to 65535 */
+	CONFIG_K_PORT_STEP,	/* long: 1 to 65535 */
+	CONFIG_K_LINES,		/* long: 0 or more */
+	CONFIG_K_SECONDS,	/* uint64_t ms: 5, 2.5, .5, 1.; 0 to 86400 */
+	CONFIG_K_INTERVAL,	/* uint64_t ms: as seconds, more than 0 */
+	CONFIG_K_COLOR,		/* int: auto, always, never; a bare flag always */
+	CONFIG_K_TTY,		/* int: auto, always, never */
+	CONFIG_K_LOG_FORMAT,	/* int: text, json */
+	CONFIG_K_RESTART,	/* int: never, on-failure, always */
+	CONFIG_K_SIGNAL,	/* int: a name with or without SIG, a number */
+	CONFIG_K_INSTANCE,	/* char *: TYPE or TYPE.N */
+	CONFIG_K_PROBE,		/* char *: a probe (probe.h) */
+	CONFIG_K_AFTER		/* char *: TYPE[:COND], ... (probe.h) */
+};
+
+/* Which commands use a setting: bits of enum cli_command (cli.h). */
+#define CONFIG_CMD(c) (1u << (c))
+
+/* One setting: one row of config_settings. */
+struct config_setting {
+	const char *flags;	/* long options, '|' between spellings, the
+				   first canonical ("formation|concurrency") */
+	const char *letters;	/* a short option per spelling, ' ' for none */
+	const char *negs;	/* long options that turn it off ("no-color") */
+	const char *key;	/* [tfrun] key(s), '|' between spellings */
+	const char *tkey;	/* [process.TYPE] key */
+	const char *var;	/* TFRUN_* variable */
+	const char *arg;	/* the flag's value in help ("N"); NULL: none */
+	enum config_kind kind;
+	unsigned field;		/* enum config_field bit: kept in struct
+				   config; 0: in struct cli, or only per type */
+	unsigned tfield;	/* enum config_type_field bit (with tkey) */
+	size_t off;		/* offset in struct config or struct cli */
+	size_t toff;		/* offset in struct config_type */
+	unsigned cmds;		/* CONFIG_CMD bits of the commands using it */
+	const char *def;	/* default as text for config_defaults, or NULL */
+	const char *help;	/* help line; after '|', the negs' line */
+};
+
+extern const struct config_setting config_settings[];
+extern const size_t config_nsettings;
+
 /* Makes c an empty layer: nothing set. */
 void config_init(struct config *c);
 
@@ -146,11 +199,11 @@ void config_init(struct config *c);
 void config_free(struct config *c);
 
 /*
- * Makes c the built-in defaults, every field set except procfile, root,
- * env, formation, port, config and socket, whose defaults depend on other
- * settings and are chosen by the caller: port_step 100, timeout 5 s, colour
- * auto, timestamps and prefixes on, text, restart never, env_override on
- * (env files win over the inherited environment, SPEC section 3).
+ * Makes c the built-in defaults: every row with a def is set, with the
+ * origin "default" (port_step 100, timeout 5 s, colour auto, timestamps
+ * and prefixes on, text, restart never, env_override on, no can_die,
+ * isolate off, tty auto, no daemon). procfile, root, env, formation, port,
+ * config and socket depend on other settings and are chosen by the caller.
  */
 void config_defaults(struct config *c);
 
@@ -170,6 +223,25 @@ int config_parse_ini(const char *fname, const char *buf, size_t len,
  */
 int config_from_env(const char *(*getvar)(void *ctx, const char *name),
     void *ctx, struct config *c, char **cause);
+
+/*
+ * Stores value as setting s in base: a struct config_type when type is
+ * set, else a struct config (with its origin) when s->field is, else a
+ * struct cli. A list replaces the old one, or is added to it when append
+ * is set. Returns 0, or -1 with *why allocated: what is wrong with the
+ * value ("'abc' is not a port number (1-65535)"), without the setting's
+ * name.
+ */
+int config_set(void *base, const struct config_setting *s, int type,
+    const char *value, const char *origin, int append, char **why);
+
+/*
+ * Parses s as a value of kind (not a list) into out, which points at the
+ * kind's storage. Returns 0, or -1 leaving it alone, with *why allocated
+ * unless why is NULL.
+ */
+int config_parse_value(enum config_kind kind, const char *s, void *out,
+    char **why);
 
 /*
  * Copies every field set in src over dst (strings and arrays are copied),
@@ -194,26 +266,13 @@ enum config_restart config_restart_of(const struct config *c,
 int config_can_die(const struct config *c, const char *type);
 
 /*
- * Value parsers shared by the INI file, the variables and the command line.
- * Each returns 0 and sets its output, or -1 leaving it alone.
- * - timeout: seconds, decimals allowed ("2.5", ".5", "1."), 0 to 86400.
- * - port: 1 to 65535.  port_step: 1 to 65535.
- * - bool: true/false, yes/no, on/off, 1/0 (any case).
- * - list: comma-separated, blanks around items trimmed, empty items refused.
+ * Returns the i-th spelling of a '|'-separated list of names (a row's
+ * flags, negs or keys), owned, or NULL when there are fewer.
  */
-int config_parse_timeout(const char *s, uint64_t *ms);
-int config_timeout_syntax(const char *s); /* 5, 2.5, .5, 1.: any size */
-int config_parse_port(const char *s, long *port);
-int config_parse_port_step(const char *s, long *step);
-int config_parse_bool(const char *s, int *b);
-int config_parse_color(const char *s, enum config_color *c);
-int config_parse_restart(const char *s, enum config_restart *r);
-int config_parse_log_format(const char *s, enum config_log_format *f);
-int config_parse_tty(const char *s, enum config_tty *t);
-int config_parse_list(const char *s, char ***items, size_t *n);
+char *config_spelling(const char *list, size_t i);
 
-/* Returns "never", "on-failure" or "always". */
-const char *config_restart_name(enum config_restart r);
+/* Returns the name of value v of an enum kind ("on-failure"). */
+const char *config_word(enum config_kind kind, int v);
 
 /* Returns the index of a single-bit enum config_field value (0..31). */
 unsigned config_field_index(unsigned field);

@@ -40,6 +40,12 @@ void procfile_free(struct procfile *pf);
  */
 int procfile_valid_name(const char *s, size_t n);
 
+/*
+ * Tells whether s names an instance or a type: TYPE or TYPE.N, N from 1
+ * to 99999 without a leading zero.
+ */
+int procfile_valid_instance(const char *s);
+
 /* Returns the index of the entry named name, or -1. */
 int procfile_find(const struct procfile *pf, const char *name);
 

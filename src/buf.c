@@ -107,15 +107,14 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-/* Appends s quoted and escaped for a message; see buf.h. */
+/* Appends s escaped for a message, without quotes; see buf.h. */
 void
-buf_add_quoted(struct buf *b, const char *s, size_t n, size_t max)
+buf_add_escaped(struct buf *b, const char *s, size_t n, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char c;
 	size_t i;
 
-	buf_addc(b, '\'');
 	for (i = 0; i < n && i < max; i++) {
 		c = (unsigned char)s[i];
 		if (c == '\t')
@@ -135,5 +134,13 @@ buf_add_quoted(struct buf *b, const char *s, size_t n, size_t max)
 	}
 	if (i < n)
 		buf_adds(b, "...");
+}
+
+/* Appends s quoted and escaped for a message; see buf.h. */
+void
+buf_add_quoted(struct buf *b, const char *s, size_t n, size_t max)
+{
+	buf_addc(b, '\'');
+	buf_add_escaped(b, s, n, max);
 	buf_addc(b, '\'');
 }

@@ -1,15 +1,20 @@
 /*
- * config.c: tfrun's settings (SPEC section 8): the value parsers, tfrun.ini
- * through inih, the TFRUN_* variables, and the stacking of layers.
+ * config.c: tfrun's settings (SPEC section 8): the one table of settings,
+ * the value kinds, tfrun.ini through inih, the TFRUN_* variables, and the
+ * stacking of layers. Every setting is one row of config_settings; the
+ * code below knows kinds, never individual settings.
  *
- * inih is built without line numbers for the handler, and it truncates
- * section names to 49 bytes and splits lines longer than its buffer. So the
- * INI text reaches inih through our own reader: it hands over one line per
- * call (counting them), refuses over-long lines and NUL bytes instead of
- * letting inih split them, and classifies each line the way inih will, to
- * know the full section name and whether the handler's next call is a
- * KEY = VALUE line or a continuation line.
+ * tfrun.ini reaches inih through a reader that hands it one line per call
+ * and counts them, so the handler knows its line (this inih is built
+ * without INI_HANDLER_LINENO). The reader keeps only what inih cannot do
+ * for a user: it refuses over-long lines and NUL bytes (inih would split
+ * or cut them), and it reads [section] lines itself, because inih cuts
+ * section names to 49 bytes and a [process.TYPE] may be 71. Whether a line
+ * was a pair or a continuation is seen from inih's calls, not predicted;
+ * a line inih neither passed on nor skipped as a comment is a syntax
+ * error, which inih counts but does not report beyond the first.
  */
+#include <ctype.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,137 +25,223 @@
 #include <ini.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "compat.h"
 #include "config.h"
+#include "probe.h"
 #include "procfile.h"
 #include "sig.h"
 #include "xmalloc.h"
 
-#define CONFIG_NFIELDS 32
 #define CONFIG_TIMEOUT_MAX_S 86400
-#define CONFIG_TIMEOUT_DEFAULT_MS 5000
-#define CONFIG_TYPE_MAX 63
+#define CONFIG_QUOTE_MAX 128
 
-/* How the text of a setting is checked and stored. */
-enum config_kind {
-	KIND_STRING,	/* any non-empty text */
-	KIND_LIST,	/* comma-separated list (env files) */
-	KIND_TYPES,	/* comma-separated list of process type names */
-	KIND_BOOL,
-	KIND_PORT,
-	KIND_PORT_STEP,
-	KIND_TIMEOUT,
-	KIND_COLOR,
-	KIND_LOG_FORMAT,
-	KIND_RESTART,
-	KIND_SIGNAL,
-	KIND_TTY,
-	KIND_INSTANCE,	/* TYPE or TYPE.N */
-	KIND_INTERVAL,	/* seconds, more than 0 */
-	KIND_PROBE,
-	KIND_AFTER
+/* The commands that load the app, the client commands, and one. */
+#define APP (CONFIG_CMD(CLI_START) | CONFIG_CMD(CLI_RUN) | \
+    CONFIG_CMD(CLI_CHECK) | CONFIG_CMD(CLI_ENV) | CONFIG_CMD(CLI_EXPORT))
+#define CTL (CONFIG_CMD(CLI_PS) | CONFIG_CMD(CLI_SCALE) | \
+    CONFIG_CMD(CLI_RESTART) | CONFIG_CMD(CLI_STOP) | \
+    CONFIG_CMD(CLI_SIGNAL) | CONFIG_CMD(CLI_LOGS) | CONFIG_CMD(CLI_WAIT) | \
+    CONFIG_CMD(CLI_ATTACH) | CONFIG_CMD(CLI_QUIT))
+#define CMD(c) CONFIG_CMD(CLI_##c)
+#define C(f) offsetof(struct config, f)
+#define T(f) offsetof(struct config_type, f)
+#define L(f) offsetof(struct cli, f)
+
+/*
+ * The settings. Columns: flags, letters, negs, [tfrun] key, [process.TYPE]
+ * key, variable, flag argument, kind, field, type field, offsets,
+ * commands, default, help. Adding a setting is adding a row (and its
+ * field): the parsers, `tfrun help` and tests/unit/test_settings.c (every
+ * row in the man page, reachable by flag, variable and key) follow.
+ */
+const struct config_setting config_settings[] = {
+	{ "procfile", "f", NULL, "procfile", NULL, "TFRUN_PROCFILE", "FILE",
+	    CONFIG_K_STRING, CONFIG_PROCFILE, 0, C(procfile), 0, APP, NULL,
+	    "the Procfile (default: Procfile in the root)" },
+	{ "root", "d", NULL, NULL, NULL, "TFRUN_ROOT", "DIR", CONFIG_K_STRING,
+	    CONFIG_ROOT, 0, C(root), 0, APP | CTL, NULL,
+	    "app root (default: the Procfile's directory)" },
+	{ "env", "e", NULL, "env", NULL, "TFRUN_ENV", "FILE[,FILE]",
+	    CONFIG_K_FILES, CONFIG_ENV, 0, C(env), 0, APP, NULL,
+	    "env files, later win; repeatable (default: .env)" },
+	{ "env-override", "", "no-env-override", "env_override", NULL,
+	    "TFRUN_ENV_OVERRIDE", NULL, CONFIG_K_BOOL, CONFIG_ENV_OVERRIDE, 0,
+	    C(env_override), 0, APP, "true", "env files beat the real "
+	    "environment (default)|the real environment beats env files" },
+	{ "formation|concurrency", "mc", NULL, "formation|concurrency", NULL,
+	    "TFRUN_FORMATION", "SPEC", CONFIG_K_STRING, CONFIG_FORMATION, 0,
+	    C(formation), 0, CMD(START) | CMD(CHECK) | CMD(EXPORT), NULL,
+	    "all=N,TYPE=N,... (default: all=1)" },
+	{ "port", "p", NULL, "port", NULL, "TFRUN_PORT", "N", CONFIG_K_PORT,
+	    CONFIG_PORT, 0, C(port), 0, APP, NULL,
+	    "base port (default: env's PORT, else 5000)" },
+	{ "port-step", "", NULL, "port_step", NULL, "TFRUN_PORT_STEP", "N",
+	    CONFIG_K_PORT_STEP, CONFIG_PORT_STEP, 0, C(port_step), 0,
+	    APP & ~CMD(RUN), "100",
+	    "port distance between types (default: 100)" },
+	{ "timeout", "t", NULL, "timeout", "timeout", "TFRUN_TIMEOUT",
+	    "SECONDS", CONFIG_K_SECONDS, CONFIG_TIMEOUT, CONFIG_TYPE_TIMEOUT,
+	    C(timeout_ms), T(timeout_ms), CMD(START) | CMD(EXPORT), "5",
+	    "grace before SIGKILL, decimals ok (default: 5)" },
+	{ "color", "", "no-color|no-colour", "color", NULL, "TFRUN_COLOR",
+	    "[WHEN]", CONFIG_K_COLOR, CONFIG_COLOR, 0, C(color), 0, CMD(START),
+	    "auto", "auto, always, never; bare: always (default: auto)|"
+	    "the same as --color never" },
+	{ "no-timestamp", "", "timestamp", "no_timestamp", NULL,
+	    "TFRUN_NO_TIMESTAMP", NULL, CONFIG_K_BOOL, CONFIG_NO_TIMESTAMP, 0,
+	    C(no_timestamp), 0, CMD(START), "false",
+	    "no time in the log prefix|the time in the log prefix (default)" },
+	{ "no-prefix", "", NULL, "no_prefix", NULL, "TFRUN_NO_PREFIX", NULL,
+	    CONFIG_K_BOOL, CONFIG_NO_PREFIX, 0, C(no_prefix), 0, CMD(START),
+	    "false", "bare output lines, no prefix (default: prefixed)" },
+	{ "log-format", "", NULL, "log_format", NULL, "TFRUN_LOG_FORMAT",
+	    "FMT", CONFIG_K_LOG_FORMAT, CONFIG_LOG_FORMAT, 0, C(log_format), 0,
+	    CMD(START), "text", "text or json (default: text)" },
+	{ "restart", "", NULL, "restart", "restart", "TFRUN_RESTART",
+	    "POLICY", CONFIG_K_RESTART, CONFIG_RESTART, CONFIG_TYPE_RESTART,
+	    C(restart), T(restart), CMD(START) | CMD(EXPORT), "never",
+	    "never, on-failure or always (default: never)" },
+	{ "can-die", "", NULL, "can_die", NULL, "TFRUN_CAN_DIE", "TYPE[,TYPE]",
+	    CONFIG_K_TYPES, CONFIG_CAN_DIE, 0, C(can_die), 0, CMD(START) |
+	    CMD(CHECK) | CMD(EXPORT), "", "may exit alone; repeatable "
+	    "(default: none)" },
+	{ "quiet", "q", NULL, "quiet", NULL, "TFRUN_QUIET", "TYPE[,TYPE]",
+	    CONFIG_K_TYPES, CONFIG_QUIET, 0, C(quiet), 0, CMD(START) |
+	    CMD(CHECK), NULL, "do not log their output (default: none)" },
+	{ "tty", "", NULL, "tty", "tty", "TFRUN_TTY", "WHEN", CONFIG_K_TTY,
+	    CONFIG_TTY, CONFIG_TYPE_TTY, C(tty), T(tty), CMD(START), "auto",
+	    "ptys: auto, always or never (default: auto)" },
+	{ "stdin", "", NULL, NULL, NULL, "TFRUN_STDIN", "NAME",
+	    CONFIG_K_INSTANCE, CONFIG_STDIN, 0, C(stdin_name), 0, CMD(START),
+	    NULL, "the instance the terminal's input goes to" },
+	{ "isolate", "", NULL, "isolate", NULL, "TFRUN_ISOLATE", NULL,
+	    CONFIG_K_BOOL, CONFIG_ISOLATE, 0, C(isolate), 0, CMD(START),
+	    "false", "run in a PID namespace (default: off)" },
+	{ "daemon", "D", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL,
+	    CONFIG_DAEMON, 0, C(daemon), 0, CMD(START), "false",
+	    "detach once started; log to --log-file" },
+	{ "log-file", "", NULL, "log_file", NULL, "TFRUN_LOG_FILE", "FILE",
+	    CONFIG_K_STRING, CONFIG_LOG_FILE, 0, C(log_file), 0, CMD(START),
+	    NULL, "the log with -D (default: .tfrun.log in root)" },
+	{ "config", "", NULL, NULL, NULL, "TFRUN_CONFIG", "FILE",
+	    CONFIG_K_STRING, CONFIG_CONFIG, 0, C(config), 0, APP, NULL,
+	    "tfrun's INI file (default: tfrun.ini in root)" },
+	{ "socket", "", NULL, "socket", NULL, "TFRUN_SOCKET", "PATH",
+	    CONFIG_K_STRING, CONFIG_SOCKET, 0, C(socket), 0, CMD(START) | CTL,
+	    NULL, "control socket (default: .tfrun.sock in root)" },
+	/* Only in [process.TYPE]. */
+	{ NULL, NULL, NULL, NULL, "stop_signal", NULL, NULL, CONFIG_K_SIGNAL, 0,
+	    CONFIG_TYPE_STOP_SIGNAL, 0, T(stop_signal), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "can_die", NULL, NULL, CONFIG_K_BOOL, 0,
+	    CONFIG_TYPE_CAN_DIE, 0, T(can_die), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "stdin", NULL, NULL, CONFIG_K_BOOL, 0,
+	    CONFIG_TYPE_STDIN, 0, T(stdin_wanted), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "ready", NULL, NULL, CONFIG_K_PROBE, 0,
+	    CONFIG_TYPE_READY, 0, T(ready), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "ready_interval", NULL, NULL,
+	    CONFIG_K_INTERVAL, 0, CONFIG_TYPE_READY_INTERVAL, 0,
+	    T(ready_interval_ms), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "ready_timeout", NULL, NULL,
+	    CONFIG_K_SECONDS, 0, CONFIG_TYPE_READY_TIMEOUT, 0,
+	    T(ready_timeout_ms), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "after", NULL, NULL, CONFIG_K_AFTER, 0,
+	    CONFIG_TYPE_AFTER, 0, T(after), 0, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, "oneshot", NULL, NULL, CONFIG_K_BOOL, 0,
+	    CONFIG_TYPE_ONESHOT, 0, T(oneshot), 0, NULL, NULL },
+	/* Options of one command, kept in struct cli. */
+	{ "with", "", NULL, NULL, NULL, NULL, "TYPE[,TYPE]", CONFIG_K_TYPES, 0,
+	    0, L(with), 0, CMD(RUN), NULL,
+	    "start these types first, wait until ready" },
+	{ "app", "", NULL, NULL, NULL, NULL, "NAME", CONFIG_K_STRING, 0, 0,
+	    L(app), 0, CMD(EXPORT), NULL,
+	    "app name (default: the root's directory name)" },
+	{ "user", "", NULL, NULL, NULL, NULL, "USER", CONFIG_K_STRING, 0, 0,
+	    L(user), 0, CMD(EXPORT), NULL,
+	    "user to run as (default: none written)" },
+	{ "image", "", NULL, NULL, NULL, NULL, "IMAGE", CONFIG_K_STRING, 0, 0,
+	    L(image), 0, CMD(EXPORT), NULL,
+	    "container image (required for kubernetes)" },
+	{ "force", "", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(force), 0, CMD(EXPORT), NULL,
+	    "replace files, remove ones no longer exported" },
+	{ "json", "", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(json), 0, CMD(PS), NULL,
+	    "print one JSON array (default: a table)" },
+	{ "lines", "n", NULL, NULL, NULL, NULL, "N", CONFIG_K_LINES, 0, 0,
+	    L(lines), 0, CMD(LOGS), NULL, "how many lines (default: 100)" },
+	{ "follow", "f", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(follow), 0, CMD(LOGS), NULL,
+	    "go on until ^C or until tfrun exits" },
+	{ "timeout", "", NULL, NULL, NULL, NULL, "SECONDS", CONFIG_K_SECONDS,
+	    0, 0, L(wait_timeout_ms), 0, CMD(WAIT), NULL,
+	    "how long to wait (default: no limit)" },
+	{ "help", "h", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(help), 0, ~0u, NULL, "show this help" },
+	{ "version", "V", NULL, NULL, NULL, NULL, NULL, CONFIG_K_BOOL, 0, 0,
+	    L(version), 0, ~0u, NULL, "print tfrun's version" }
+};
+const size_t config_nsettings = nitems(config_settings);
+
+/* Lists are a pointer followed by their count, whatever the struct. */
+_Static_assert(C(nenv) == C(env) + sizeof(char **) &&
+    C(ncan_die) == C(can_die) + sizeof(char **) &&
+    C(nquiet) == C(quiet) + sizeof(char **) &&
+    L(nwith) == L(with) + sizeof(char **), "list layout");
+_Static_assert(sizeof(enum config_color) == sizeof(int) &&
+    sizeof(enum config_restart) == sizeof(int), "enums are ints");
+
+static const char *const config_when[] = { "auto", "always", "never", NULL };
+static const char *const config_formats[] = { "text", "json", NULL };
+static const char *const config_policies[] = {
+	"never", "on-failure", "always", NULL
 };
 
-/* The global settings: their [tfrun] key and their TFRUN_* variable. */
-static const struct config_key {
-	const char *key;	/* in [tfrun], or NULL */
-	const char *var;	/* environment variable, or NULL */
-	unsigned field;		/* enum config_field bit */
-	enum config_kind kind;
-} config_keys[] = {
-	{ "procfile", "TFRUN_PROCFILE", CONFIG_PROCFILE, KIND_STRING },
-	{ NULL, "TFRUN_ROOT", CONFIG_ROOT, KIND_STRING },
-	{ "env", "TFRUN_ENV", CONFIG_ENV, KIND_LIST },
-	{ "env_override", "TFRUN_ENV_OVERRIDE", CONFIG_ENV_OVERRIDE,
-	    KIND_BOOL },
-	{ "formation", "TFRUN_FORMATION", CONFIG_FORMATION, KIND_STRING },
-	{ "concurrency", NULL, CONFIG_FORMATION, KIND_STRING },
-	{ "port", "TFRUN_PORT", CONFIG_PORT, KIND_PORT },
-	{ "port_step", "TFRUN_PORT_STEP", CONFIG_PORT_STEP, KIND_PORT_STEP },
-	{ "timeout", "TFRUN_TIMEOUT", CONFIG_TIMEOUT, KIND_TIMEOUT },
-	{ "color", "TFRUN_COLOR", CONFIG_COLOR, KIND_COLOR },
-	{ "no_timestamp", "TFRUN_NO_TIMESTAMP", CONFIG_NO_TIMESTAMP,
-	    KIND_BOOL },
-	{ "no_prefix", "TFRUN_NO_PREFIX", CONFIG_NO_PREFIX, KIND_BOOL },
-	{ "log_format", "TFRUN_LOG_FORMAT", CONFIG_LOG_FORMAT,
-	    KIND_LOG_FORMAT },
-	{ "restart", "TFRUN_RESTART", CONFIG_RESTART, KIND_RESTART },
-	{ "can_die", "TFRUN_CAN_DIE", CONFIG_CAN_DIE, KIND_TYPES },
-	{ NULL, "TFRUN_CONFIG", CONFIG_CONFIG, KIND_STRING },
-	{ "socket", "TFRUN_SOCKET", CONFIG_SOCKET, KIND_STRING },
-	{ "quiet", "TFRUN_QUIET", CONFIG_QUIET, KIND_TYPES },
-	{ "isolate", "TFRUN_ISOLATE", CONFIG_ISOLATE, KIND_BOOL },
-	{ "tty", "TFRUN_TTY", CONFIG_TTY, KIND_TTY },
-	{ NULL, "TFRUN_STDIN", CONFIG_STDIN, KIND_INSTANCE },
-	{ "log_file", "TFRUN_LOG_FILE", CONFIG_LOG_FILE, KIND_STRING }
-};
-
-/* The keys of a [process.TYPE] section. */
-static const struct config_type_key {
-	const char *key;
-	unsigned field;		/* enum config_type_field bit */
-	enum config_kind kind;
-} config_type_keys[] = {
-	{ "stop_signal", CONFIG_TYPE_STOP_SIGNAL, KIND_SIGNAL },
-	{ "timeout", CONFIG_TYPE_TIMEOUT, KIND_TIMEOUT },
-	{ "restart", CONFIG_TYPE_RESTART, KIND_RESTART },
-	{ "can_die", CONFIG_TYPE_CAN_DIE, KIND_BOOL },
-	{ "tty", CONFIG_TYPE_TTY, KIND_TTY },
-	{ "stdin", CONFIG_TYPE_STDIN, KIND_BOOL },
-	{ "ready", CONFIG_TYPE_READY, KIND_PROBE },
-	{ "ready_interval", CONFIG_TYPE_READY_INTERVAL, KIND_INTERVAL },
-	{ "ready_timeout", CONFIG_TYPE_READY_TIMEOUT, KIND_TIMEOUT },
-	{ "after", CONFIG_TYPE_AFTER, KIND_AFTER },
-	{ "oneshot", CONFIG_TYPE_ONESHOT, KIND_BOOL }
-};
-
-/* How inih will treat a line, as our reader predicts it. */
-enum config_line {
-	LINE_BLANK,	/* blank or comment: no handler call */
-	LINE_CONT,	/* continuation of the previous key's value */
-	LINE_SECTION,
-	LINE_PAIR,
-	LINE_ERROR	/* inih reports an error for it */
-};
-
-/* What a continuation line of the current key does. */
-enum config_cont {
-	CONT_IGNORE,	/* the key was already reported as wrong */
-	CONT_LIST,	/* items are added to a list */
-	CONT_REFUSE	/* the key takes a single value */
+/* What each kind accepts, and what is said of a value it refuses. */
+static const struct {
+	const char *const *words;	/* enum kinds: the values, in order */
+	const char *what;
+} config_kinds[] = {
+	[CONFIG_K_BOOL] = { NULL,
+	    "is not a boolean (true/false, yes/no, on/off, 1/0)" },
+	[CONFIG_K_PORT] = { NULL, "is not a port number (1-65535)" },
+	[CONFIG_K_PORT_STEP] = { NULL, "is not a port step (1-65535)" },
+	[CONFIG_K_LINES] = { NULL, "is not a number of lines" },
+	[CONFIG_K_SECONDS] = { NULL, "is not a number of seconds" },
+	[CONFIG_K_INTERVAL] = { NULL, "is not a number of seconds" },
+	[CONFIG_K_COLOR] = { config_when, "must be auto, always or never" },
+	[CONFIG_K_TTY] = { config_when, "must be auto, always or never" },
+	[CONFIG_K_LOG_FORMAT] = { config_formats, "must be text or json" },
+	[CONFIG_K_RESTART] = { config_policies,
+	    "must be never, on-failure or always" },
+	[CONFIG_K_SIGNAL] = { NULL, "is not a signal" },
+	[CONFIG_K_INSTANCE] = { NULL,
+	    "is not an instance name (TYPE or TYPE.N)" },
+	[CONFIG_K_AFTER] = { NULL, NULL }
 };
 
 /* The state of one config_parse_ini call, shared by reader and handler. */
 struct config_ini {
 	const char *fname;
 	const char *buf;	/* borrowed: the whole text */
-	size_t len;
-	size_t off;		/* start of the next line */
+	size_t len, off;	/* off: start of the next line */
 	unsigned lineno;	/* the line last given to inih */
-	enum config_line kind;	/* and how inih sees it */
-	unsigned first_error;	/* first LINE_ERROR line, for inih's */
-
+	int passed;		/* it was a section, a comment or reported */
+	int indented;		/* it begins with white space */
+	unsigned called;	/* the last line inih called the handler for */
+	unsigned first_error;	/* the first syntax error, as inih counts */
+	int prev_name;		/* inih has a key to continue */
 	struct config *c;
 	struct buf errors;	/* "FNAME:LINE: ...\n" lines */
-
-	int prev_name;		/* inih's prev_name is not empty */
-	enum {
-		SECTION_NONE,	/* before any section */
-		SECTION_TFRUN,
-		SECTION_TYPE,
-		SECTION_IGNORE	/* a wrong section, already reported */
-	} section;
-	size_t type;		/* index in c->types for SECTION_TYPE */
-
-	/* The key of the last KEY = VALUE line, for its continuations. */
-	enum config_cont cont;
-	const struct config_key *key;	/* NULL in [process.TYPE] */
-	char *keyname;		/* owned, printable */
+	const struct config_setting *key; /* the last [tfrun] key */
+	char *keyname;		/* owned, escaped */
 	unsigned key_line;
-
-	/* A list line that ended with ',': fine only if continued. */
-	unsigned comma_line;	/* 0 if none */
+	enum { CONT_IGNORE, CONT_LIST, CONT_REFUSE } cont; /* what an
+				   indented line after the key does */
+	unsigned comma_line;	/* a list line ending in ',', or 0 */
 	char *comma_value;	/* owned */
+	enum { IN_NONE, IN_TFRUN, IN_TYPE, IN_BAD } section;
+	size_t type;		/* c->types index for IN_TYPE */
 };
 
 /* Returns the field bit's index in origin[]. */
@@ -159,10 +250,181 @@ config_field_index(unsigned field)
 {
 	unsigned i;
 
-	for (i = 0; i < CONFIG_NFIELDS; i++) {
-		if (field & (1u << i))
-			return i;
+	for (i = 0; i < CONFIG_NFIELDS && !(field & (1u << i)); i++)
+		;
+	return i < CONFIG_NFIELDS ? i : 0;
+}
+
+/* Returns the name of value v of an enum kind. */
+const char *
+config_word(enum config_kind kind, int v)
+{
+	return config_kinds[kind].words[v];
+}
+
+/* Returns the i-th '|'-separated spelling of list (owned), or NULL. */
+char *
+config_spelling(const char *list, size_t i)
+{
+	const char *bar;
+
+	for (; list != NULL && i > 0; i--)
+		list = (bar = strchr(list, '|')) != NULL ? bar + 1 : NULL;
+	if (list == NULL)
+		return NULL;
+	bar = strchr(list, '|');
+	return bar != NULL ? xstrndup(list, (size_t)(bar - list)) :
+	    xstrdup(list);
+}
+
+/* Returns an owned copy of s escaped for a message (buf.h). */
+static char *
+config_printable(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	buf_add_escaped(&b, s, strlen(s), CONFIG_QUOTE_MAX);
+	return buf_detach(&b);
+}
+
+/* Sets *why (when why is not NULL) to "'S' WHAT"; returns -1. */
+static int
+config_why(char **why, const char *s, size_t n, const char *what)
+{
+	struct buf b = BUF_INIT;
+
+	if (why == NULL)
+		return -1;
+	buf_add_quoted(&b, s, n, CONFIG_QUOTE_MAX);
+	buf_printf(&b, " %s", what);
+	*why = buf_detach(&b);
+	return -1;
+}
+
+/*
+ * Parses seconds with optional decimals ("5", "2.5", ".5", "1.") into
+ * milliseconds, rounded up. Returns 0, -1 for another form, or -2 for
+ * more than 86400 seconds.
+ */
+static int
+config_parse_seconds(const char *s, uint64_t *ms)
+{
+	uint64_t secs = 0, frac = 0;
+	size_t whole, n;
+	int digits = 0, up = 0;
+
+	whole = strspn(s, "0123456789");
+	n = s[whole] == '.' ? strspn(s + whole + 1, "0123456789") : 0;
+	if (whole + n == 0 || s[whole + (s[whole] == '.') + n] != '\0')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		/* Past the maximum the value no longer matters. */
+		if (secs <= CONFIG_TIMEOUT_MAX_S)
+			secs = secs * 10 + (uint64_t)(*s - '0');
 	}
+	for (s += *s == '.'; *s != '\0'; s++) {
+		if (digits < 3) {
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			digits++;
+		} else if (*s != '0')
+			up = 1;
+	}
+	for (; digits < 3; digits++)
+		frac *= 10;
+	if (secs > CONFIG_TIMEOUT_MAX_S ||
+	    secs * 1000 + frac + up > CONFIG_TIMEOUT_MAX_S * 1000ULL)
+		return -2;
+	*ms = secs * 1000 + frac + up;
+	return 0;
+}
+
+/* Parses a value of a kind without lists; see config.h. */
+int
+config_parse_value(enum config_kind kind, const char *s, void *out,
+    char **why)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	const char *const *w = config_kinds[kind].words;
+	struct probe_after *after;
+	struct probe probe;
+	uint64_t ms;
+	size_t i, n;
+	long v;
+	int rc;
+
+	switch (kind) {
+	case CONFIG_K_BOOL:
+		for (i = 0; i < nitems(yes); i++) {
+			if (strcasecmp(s, yes[i]) == 0 ||
+			    strcasecmp(s, no[i]) == 0) {
+				*(int *)out = strcasecmp(s, yes[i]) == 0;
+				return 0;
+			}
+		}
+		break;
+	case CONFIG_K_PORT:
+	case CONFIG_K_PORT_STEP:
+	case CONFIG_K_LINES:
+		n = strlen(s);
+		v = n > 0 && n <= 9 && strspn(s, "0123456789") == n ?
+		    strtol(s, NULL, 10) : -1;
+		if (v >= (kind != CONFIG_K_LINES) && (v <= 65535 ||
+		    kind == CONFIG_K_LINES)) {
+			*(long *)out = v;
+			return 0;
+		}
+		break;
+	case CONFIG_K_SECONDS:
+	case CONFIG_K_INTERVAL:
+		if ((rc = config_parse_seconds(s, &ms)) == 0 &&
+		    (ms > 0 || kind == CONFIG_K_SECONDS)) {
+			*(uint64_t *)out = ms;
+			return 0;
+		}
+		if (rc == -2 || (rc == 0 && kind == CONFIG_K_INTERVAL))
+			return config_why(why, s, strlen(s), kind ==
+			    CONFIG_K_SECONDS ? "is more than 86400 seconds" :
+			    "is not from 0.001 to 86400 seconds");
+		break;
+	case CONFIG_K_SIGNAL:
+		if (sig_parse(s, out) == 0)
+			return 0;
+		break;
+	case CONFIG_K_STRING:
+		if (*s == '\0') {
+			if (why != NULL)
+				*why = xstrdup("empty value");
+			return -1;
+		}
+		goto string;
+	case CONFIG_K_INSTANCE:
+		if (procfile_valid_instance(s))
+			goto string;
+		break;
+	case CONFIG_K_PROBE:
+		if (probe_parse(s, &probe, why) != 0)
+			return -1;
+		probe_free(&probe);
+		goto string;
+	case CONFIG_K_AFTER:
+		if (probe_after_parse(s, &after, &n, why) != 0)
+			return -1;
+		probe_after_free(after, n);
+		goto string;
+	default:
+		for (i = 0; w != NULL && w[i] != NULL; i++) {
+			if (strcmp(s, w[i]) == 0) {
+				*(int *)out = (int)i;
+				return 0;
+			}
+		}
+		break;
+	}
+	return config_why(why, s, strlen(s), config_kinds[kind].what);
+string:
+	free(*(char **)out);
+	*(char **)out = xstrdup(s);
 	return 0;
 }
 
@@ -177,33 +439,122 @@ config_free_list(char **v, size_t n)
 	free(v);
 }
 
-/* Returns an owned copy of an array of n strings (NULL when empty). */
-static char **
-config_copy_list(char *const *v, size_t n)
+/*
+ * Splits a comma-separated list into owned, trimmed, non-empty items and
+ * adds them to *v (after emptying it unless append). With types, items
+ * must be type names. Returns 0, or -1 with *why allocated.
+ */
+static int
+config_set_list(enum config_kind kind, const char *s, char ***v, size_t *n,
+    int append, char **why)
 {
-	char **copy;
-	size_t i;
+	const char *p = s, *end, *a, *z;
+	char **items = NULL;
+	size_t ni = 0;
 
-	if (n == 0)
-		return NULL;
-	copy = xreallocarray(NULL, n, sizeof *copy);
-	for (i = 0; i < n; i++)
-		copy[i] = xstrdup(v[i]);
-	return copy;
+	for (;; p = end + 1) {
+		if ((end = strchr(p, ',')) == NULL)
+			end = p + strlen(p);
+		for (a = p; a < end && (*a == ' ' || *a == '\t'); a++)
+			;
+		for (z = end; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
+			;
+		if (a == z || (kind == CONFIG_K_TYPES &&
+		    !procfile_valid_name(a, (size_t)(z - a)))) {
+			config_free_list(items, ni);
+			return a == z ? config_why(why, s, strlen(s),
+			    "has an empty item") : config_why(why, a, (size_t)(z -
+			    a), "is not a valid process type name");
+		}
+		items = xreallocarray(items, ni + 1, sizeof *items);
+		items[ni++] = xstrndup(a, (size_t)(z - a));
+		if (*end == '\0')
+			break;
+	}
+	if (!append) {
+		config_free_list(*v, *n);
+		*n = 0;
+	}
+	*v = xreallocarray(append ? *v : NULL, *n + ni, sizeof **v);
+	memcpy(*v + *n, items, ni * sizeof *items);
+	*n += ni;
+	free(items);
+	return 0;
 }
 
-/* Appends the n strings of add (taking them) to *v. */
+/*
+ * Frees the value of kind at dst, then makes it a deep copy of the one at
+ * src (or zero when src is NULL).
+ */
 static void
-config_append_list(char ***v, size_t *n, char **add, size_t nadd)
+config_copy(enum config_kind kind, void *dst, const void *src)
 {
-	size_t i;
+	char ***list = dst;
+	size_t *n = (size_t *)(list + 1), i;
 
-	if (nadd == 0)
+	switch (kind) {
+	case CONFIG_K_FILES:
+	case CONFIG_K_TYPES:
+		config_free_list(*list, *n);
+		*list = NULL;
+		*n = src != NULL ? *(const size_t *)((char **const *)src + 1) :
+		    0;
+		if (*n > 0)
+			*list = xreallocarray(NULL, *n, sizeof **list);
+		for (i = 0; i < *n; i++)
+			(*list)[i] = xstrdup((*(char **const *)src)[i]);
 		return;
-	*v = xreallocarray(*v, *n + nadd, sizeof **v);
-	for (i = 0; i < nadd; i++)
-		(*v)[(*n)++] = add[i];
-	free(add);
+	case CONFIG_K_STRING:
+	case CONFIG_K_INSTANCE:
+	case CONFIG_K_PROBE:
+	case CONFIG_K_AFTER:
+		free(*(char **)dst);
+		*(char **)dst = src != NULL && *(char *const *)src != NULL ?
+		    xstrdup(*(char *const *)src) : NULL;
+		return;
+	case CONFIG_K_PORT:
+	case CONFIG_K_PORT_STEP:
+	case CONFIG_K_LINES:
+		i = sizeof(long);
+		break;
+	case CONFIG_K_SECONDS:
+	case CONFIG_K_INTERVAL:
+		i = sizeof(uint64_t);
+		break;
+	default:
+		i = sizeof(int);
+		break;
+	}
+	if (src != NULL)
+		memcpy(dst, src, i);
+}
+
+/* Stores value as setting s; see config.h. */
+int
+config_set(void *base, const struct config_setting *s, int type,
+    const char *value, const char *origin, int append, char **why)
+{
+	struct config *c = base;
+	char *p = (char *)base + (type ? s->toff : s->off);
+	unsigned k;
+	int rc;
+
+	if (s->kind == CONFIG_K_FILES || s->kind == CONFIG_K_TYPES)
+		rc = config_set_list(s->kind, value, (char ***)p,
+		    (size_t *)(p + sizeof(char **)), append, why);
+	else
+		rc = config_parse_value(s->kind, value, p, why);
+	if (rc != 0)
+		return -1;
+	if (type)
+		((struct config_type *)base)->set |= s->tfield;
+	else if (s->field != 0) {
+		k = config_field_index(s->field);
+		free(c->origin[k]);
+		c->origin[k] = xstrdup(origin);
+		c->set |= s->field;
+	}
+	return 0;
 }
 
 /* Makes c an empty layer. */
@@ -217,518 +568,68 @@ config_init(struct config *c)
 void
 config_free(struct config *c)
 {
-	size_t i;
+	const struct config_setting *s;
+	size_t i, j;
 
 	for (i = 0; i < nitems(c->origin); i++)
 		free(c->origin[i]);
-	free(c->procfile);
-	free(c->root);
-	config_free_list(c->env, c->nenv);
-	free(c->formation);
-	config_free_list(c->can_die, c->ncan_die);
-	free(c->config);
-	free(c->socket);
-	config_free_list(c->quiet, c->nquiet);
-	free(c->stdin_name);
-	free(c->log_file);
-	for (i = 0; i < c->ntypes; i++) {
-		free(c->types[i].name);
-		probe_free(&c->types[i].ready);
-		probe_after_free(c->types[i].after, c->types[i].nafter);
+	for (i = 0; i < nitems(config_settings); i++) {
+		s = &config_settings[i];
+		if (s->field != 0)
+			config_copy(s->kind, (char *)c + s->off, NULL);
+		for (j = 0; s->tkey != NULL && j < c->ntypes; j++)
+			config_copy(s->kind, (char *)&c->types[j] + s->toff,
+			    NULL);
 	}
+	for (i = 0; i < c->ntypes; i++)
+		free(c->types[i].name);
 	free(c->types);
 	config_init(c);
 }
 
-/* Marks field set in c, coming from origin. */
-static void
-config_set_origin(struct config *c, unsigned field, const char *origin)
-{
-	unsigned k;
-
-	k = config_field_index(field);
-	free(c->origin[k]);
-	c->origin[k] = xstrdup(origin);
-	c->set |= field;
-}
-
-/* Makes c the built-in defaults (c's old content is not freed). */
+/*
+ * Makes c the built-in defaults (c's old content is not freed). An empty
+ * default is an empty list, set.
+ */
 void
 config_defaults(struct config *c)
 {
-	static const unsigned fields[] = {
-		CONFIG_ENV_OVERRIDE, CONFIG_PORT_STEP, CONFIG_TIMEOUT,
-		CONFIG_COLOR, CONFIG_NO_TIMESTAMP, CONFIG_NO_PREFIX,
-		CONFIG_LOG_FORMAT, CONFIG_RESTART, CONFIG_CAN_DIE,
-		CONFIG_ISOLATE, CONFIG_TTY, CONFIG_DAEMON
-	};
+	const struct config_setting *s;
 	size_t i;
 
 	config_init(c);
-	c->env_override = 1;
-	c->port_step = 100;
-	c->timeout_ms = CONFIG_TIMEOUT_DEFAULT_MS;
-	c->color = CONFIG_COLOR_AUTO;
-	c->no_timestamp = 0;
-	c->no_prefix = 0;
-	c->log_format = CONFIG_LOG_TEXT;
-	c->restart = CONFIG_RESTART_NEVER;
-	for (i = 0; i < nitems(fields); i++)
-		config_set_origin(c, fields[i], "default");
-}
-
-/* Parses seconds with optional decimals into milliseconds, rounded up. */
-int
-config_parse_timeout(const char *s, uint64_t *ms)
-{
-	uint64_t secs = 0, frac = 0;
-	int digits = 0, up = 0;
-	const char *p = s;
-
-	/* Seconds with optional decimals: "5", "2.5", ".5" and "1." all do. */
-	if (!config_timeout_syntax(s))
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		/* Past the maximum the value no longer matters. */
-		if (secs <= CONFIG_TIMEOUT_MAX_S)
-			secs = secs * 10 + (uint64_t)(*p - '0');
+	for (i = 0; i < nitems(config_settings); i++) {
+		s = &config_settings[i];
+		if (s->def == NULL || s->field == 0)
+			continue;
+		if (*s->def != '\0' && config_set(c, s, 0, s->def, "default", 0,
+		    NULL) != 0)
+			abort();
+		c->set |= s->field;
+		free(c->origin[config_field_index(s->field)]);
+		c->origin[config_field_index(s->field)] = xstrdup("default");
 	}
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			if (digits < 3) {
-				frac = frac * 10 + (uint64_t)(*p - '0');
-				digits++;
-			} else if (*p != '0')
-				up = 1;
-		}
-		for (; digits < 3; digits++)
-			frac *= 10;
-	}
-	if (secs > CONFIG_TIMEOUT_MAX_S)
-		return -1;
-	if (secs * 1000 + frac + up > CONFIG_TIMEOUT_MAX_S * 1000ULL)
-		return -1;
-	*ms = secs * 1000 + frac + up;
-	return 0;
 }
 
-/* Parses a decimal number from 1 to 65535. */
-static int
-config_parse_u16(const char *s, long *out)
+/* Records an error about line in the INI file. */
+static void printflike(3, 4)
+config_ini_error(struct config_ini *ci, unsigned line, const char *fmt, ...)
 {
-	long n = 0;
-	const char *p;
+	va_list ap;
 
-	if (*s == '\0')
-		return -1;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = n * 10 + (*p - '0');
-		if (n > 65535)
-			return -1;
-	}
-	if (n < 1)
-		return -1;
-	*out = n;
-	return 0;
+	buf_printf(&ci->errors, "%s:%u: ", ci->fname, line);
+	va_start(ap, fmt);
+	buf_vprintf(&ci->errors, fmt, ap);
+	va_end(ap);
+	buf_addc(&ci->errors, '\n');
 }
 
-/* Parses a port number. */
-int
-config_parse_port(const char *s, long *port)
+/* Records "FNAME:LINE: KEY: WHY" and frees why. */
+static void
+config_ini_why(struct config_ini *ci, char *why)
 {
-	return config_parse_u16(s, port);
-}
-
-/* Parses the port distance between process types. */
-int
-config_parse_port_step(const char *s, long *step)
-{
-	return config_parse_u16(s, step);
-}
-
-/* Parses true/false, yes/no, on/off or 1/0 in any case. */
-int
-config_parse_bool(const char *s, int *b)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-	size_t i;
-
-	for (i = 0; i < nitems(yes); i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*b = 1;
-			return 0;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*b = 0;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Parses auto, always or never. */
-int
-config_parse_color(const char *s, enum config_color *c)
-{
-	if (strcmp(s, "auto") == 0)
-		*c = CONFIG_COLOR_AUTO;
-	else if (strcmp(s, "always") == 0)
-		*c = CONFIG_COLOR_ALWAYS;
-	else if (strcmp(s, "never") == 0)
-		*c = CONFIG_COLOR_NEVER;
-	else
-		return -1;
-	return 0;
-}
-
-/* Parses never, on-failure or always. */
-int
-config_parse_restart(const char *s, enum config_restart *r)
-{
-	if (strcmp(s, "never") == 0)
-		*r = CONFIG_RESTART_NEVER;
-	else if (strcmp(s, "on-failure") == 0)
-		*r = CONFIG_RESTART_ON_FAILURE;
-	else if (strcmp(s, "always") == 0)
-		*r = CONFIG_RESTART_ALWAYS;
-	else
-		return -1;
-	return 0;
-}
-
-/* Parses auto, always or never. */
-int
-config_parse_tty(const char *s, enum config_tty *t)
-{
-	enum config_color c;
-
-	if (config_parse_color(s, &c) != 0)
-		return -1;
-	*t = c == CONFIG_COLOR_AUTO ? CONFIG_TTY_AUTO :
-	    c == CONFIG_COLOR_ALWAYS ? CONFIG_TTY_ALWAYS : CONFIG_TTY_NEVER;
-	return 0;
-}
-
-/* Tells whether s is TYPE or TYPE.N (N from 1, no leading zero). */
-static int
-config_valid_instance(const char *s)
-{
-	const char *dot = strrchr(s, '.');
-
-	if (dot == NULL)
-		return procfile_valid_name(s, strlen(s));
-	return procfile_valid_name(s, (size_t)(dot - s)) && dot[1] >= '1' &&
-	    dot[1] <= '9' && strspn(dot + 1, "0123456789") == strlen(dot + 1) &&
-	    strlen(dot + 1) <= 5;
-}
-
-/* Parses text or json. */
-int
-config_parse_log_format(const char *s, enum config_log_format *f)
-{
-	if (strcmp(s, "text") == 0)
-		*f = CONFIG_LOG_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*f = CONFIG_LOG_JSON;
-	else
-		return -1;
-	return 0;
-}
-
-/* Tells whether c is a blank that list items may be padded with. */
-static int
-config_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Splits a comma-separated list into owned, trimmed, non-empty items. */
-int
-config_parse_list(const char *s, char ***items, size_t *n)
-{
-	const char *p = s, *end, *a, *b;
-	char **v = NULL;
-	size_t nv = 0;
-
-	for (;;) {
-		if ((end = strchr(p, ',')) == NULL)
-			end = p + strlen(p);
-		for (a = p; a < end && config_blank(*a); a++)
-			;
-		for (b = end; b > a && config_blank(b[-1]); b--)
-			;
-		if (a == b) {
-			config_free_list(v, nv);
-			return -1;
-		}
-		v = xreallocarray(v, nv + 1, sizeof *v);
-		v[nv++] = xstrndup(a, (size_t)(b - a));
-		if (*end == '\0')
-			break;
-		p = end + 1;
-	}
-	*items = v;
-	*n = nv;
-	return 0;
-}
-
-/* Returns "never", "on-failure" or "always". */
-const char *
-config_restart_name(enum config_restart r)
-{
-	switch (r) {
-	case CONFIG_RESTART_ON_FAILURE:
-		return "on-failure";
-	case CONFIG_RESTART_ALWAYS:
-		return "always";
-	case CONFIG_RESTART_NEVER:
-		break;
-	}
-	return "never";
-}
-
-/* Tells whether s is a valid Procfile type name. */
-static int
-config_valid_type(const char *s)
-{
-	size_t n;
-
-	for (n = 0; s[n] != '\0'; n++) {
-		if (!((s[n] >= 'a' && s[n] <= 'z') ||
-		    (s[n] >= 'A' && s[n] <= 'Z') ||
-		    (s[n] >= '0' && s[n] <= '9') || s[n] == '_' || s[n] == '-'))
-			return 0;
-	}
-	return n >= 1 && n <= CONFIG_TYPE_MAX;
-}
-
-/*
- * Returns an owned copy of s fit to quote in a one-line message: control
- * characters become '?', so a value from the environment cannot break the
- * one-error-per-line rule.
- */
-static char *
-config_printable(const char *s)
-{
-	char *p, *copy;
-
-	copy = xstrdup(s);
-	for (p = copy; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	}
-	return copy;
-}
-
-/* Tells whether s has the form of a timeout: 5, 2.5, .5 or 1. */
-int
-config_timeout_syntax(const char *s)
-{
-	size_t whole, frac = 0;
-
-	whole = strspn(s, "0123456789");
-	s += whole;
-	if (*s == '.')
-		frac = strspn(++s, "0123456789");
-	return (whole > 0 || frac > 0) && s[frac] == '\0';
-}
-
-/* Returns an owned sentence saying why s is not a good value of kind. */
-static char *
-config_problem(enum config_kind kind, const char *s)
-{
-	char *v, *why, **items;
-	const char *what = "is not valid";
-	size_t i, n;
-
-	v = config_printable(s);
-	switch (kind) {
-	case KIND_STRING:
-		free(v);
-		return xstrdup("empty value");
-	case KIND_LIST:
-	case KIND_TYPES:
-		if (config_parse_list(s, &items, &n) != 0) {
-			what = "has an empty item";
-			break;
-		}
-		for (i = 0; i < n; i++) {
-			if (!config_valid_type(items[i]))
-				break;
-		}
-		if (i < n) {
-			free(v);
-			v = config_printable(items[i]);
-			what = "is not a valid process type name";
-		}
-		config_free_list(items, n);
-		break;
-	case KIND_BOOL:
-		what = "is not a boolean (true/false, yes/no, on/off, 1/0)";
-		break;
-	case KIND_PORT:
-		what = "is not a port number (1-65535)";
-		break;
-	case KIND_PORT_STEP:
-		what = "is not a port step (1-65535)";
-		break;
-	case KIND_TIMEOUT:
-		if (config_timeout_syntax(s))
-			what = "is more than 86400 seconds";
-		else
-			what = "is not a number of seconds";
-		break;
-	case KIND_COLOR:
-		what = "must be auto, always or never";
-		break;
-	case KIND_LOG_FORMAT:
-		what = "must be text or json";
-		break;
-	case KIND_RESTART:
-		what = "must be never, on-failure or always";
-		break;
-	case KIND_SIGNAL:
-		what = "is not a signal";
-		break;
-	case KIND_TTY:
-		what = "must be auto, always or never";
-		break;
-	case KIND_INSTANCE:
-		what = "is not an instance name (TYPE or TYPE.N)";
-		break;
-	case KIND_INTERVAL:
-		if (config_timeout_syntax(s))
-			what = "is not from 0.001 to 86400 seconds";
-		else
-			what = "is not a number of seconds";
-		break;
-	case KIND_PROBE:
-	case KIND_AFTER:
-		/* Their parsers say what is wrong themselves. */
-		break;
-	}
-	xasprintf(&why, "'%s' %s", v, what);
-	free(v);
-	return why;
-}
-
-/* Sets *why to what is wrong with value and returns -1. */
-static int
-config_set_failed(enum config_kind kind, const char *value, char **why)
-{
-	*why = config_problem(kind, value);
-	return -1;
-}
-
-/* Returns where c keeps the string of field. */
-static char **
-config_string_of(struct config *c, unsigned field)
-{
-	switch (field) {
-	case CONFIG_PROCFILE:
-		return &c->procfile;
-	case CONFIG_ROOT:
-		return &c->root;
-	case CONFIG_FORMATION:
-		return &c->formation;
-	case CONFIG_CONFIG:
-		return &c->config;
-	case CONFIG_LOG_FILE:
-		return &c->log_file;
-	}
-	return &c->socket;
-}
-
-/*
- * Parses value as a global setting k and stores it in c with its origin;
- * a list replaces the old one, or is added to it when append is set.
- * Returns 0, or -1 with *why allocated (see config_problem).
- */
-static int
-config_set_key(struct config *c, const struct config_key *k,
-    const char *value, const char *origin, int append, char **why)
-{
-	char **items, **dst, ***list;
-	size_t i, n, *nlist;
-	int ok = 0;
-
-	switch (k->kind) {
-	case KIND_STRING:
-		if ((ok = *value != '\0')) {
-			dst = config_string_of(c, k->field);
-			free(*dst);
-			*dst = xstrdup(value);
-		}
-		break;
-	case KIND_LIST:
-	case KIND_TYPES:
-		if (config_parse_list(value, &items, &n) != 0)
-			break;
-		for (i = 0; k->kind == KIND_TYPES && i < n; i++) {
-			if (!config_valid_type(items[i])) {
-				config_free_list(items, n);
-				return config_set_failed(k->kind, value, why);
-			}
-		}
-		ok = 1;
-		list = k->field == CONFIG_ENV ? &c->env :
-		    k->field == CONFIG_QUIET ? &c->quiet : &c->can_die;
-		nlist = k->field == CONFIG_ENV ? &c->nenv :
-		    k->field == CONFIG_QUIET ? &c->nquiet : &c->ncan_die;
-		if (!append) {
-			config_free_list(*list, *nlist);
-			*list = NULL;
-			*nlist = 0;
-		}
-		config_append_list(list, nlist, items, n);
-		break;
-	case KIND_BOOL:
-		if (k->field == CONFIG_ENV_OVERRIDE)
-			ok = config_parse_bool(value, &c->env_override) == 0;
-		else if (k->field == CONFIG_NO_TIMESTAMP)
-			ok = config_parse_bool(value, &c->no_timestamp) == 0;
-		else if (k->field == CONFIG_ISOLATE)
-			ok = config_parse_bool(value, &c->isolate) == 0;
-		else
-			ok = config_parse_bool(value, &c->no_prefix) == 0;
-		break;
-	case KIND_TTY:
-		ok = config_parse_tty(value, &c->tty) == 0;
-		break;
-	case KIND_INSTANCE:
-		if ((ok = config_valid_instance(value))) {
-			free(c->stdin_name);
-			c->stdin_name = xstrdup(value);
-		}
-		break;
-	case KIND_PORT:
-		ok = config_parse_port(value, &c->port) == 0;
-		break;
-	case KIND_PORT_STEP:
-		ok = config_parse_port_step(value, &c->port_step) == 0;
-		break;
-	case KIND_TIMEOUT:
-		ok = config_parse_timeout(value, &c->timeout_ms) == 0;
-		break;
-	case KIND_COLOR:
-		ok = config_parse_color(value, &c->color) == 0;
-		break;
-	case KIND_LOG_FORMAT:
-		ok = config_parse_log_format(value, &c->log_format) == 0;
-		break;
-	case KIND_RESTART:
-		ok = config_parse_restart(value, &c->restart) == 0;
-		break;
-	default:
-		break;
-	}
-	if (!ok)
-		return config_set_failed(k->kind, value, why);
-	config_set_origin(c, k->field, origin);
-	return 0;
+	config_ini_error(ci, ci->lineno, "%s: %s", ci->keyname, why);
+	free(why);
 }
 
 /* Returns c's [process.TYPE] entry for type, adding it if missing. */
@@ -748,242 +649,85 @@ config_type_add(struct config *c, const char *type, unsigned line)
 	return c->ntypes++;
 }
 
-/* Parses value as the [process.TYPE] key k into t; -1 with *why if bad. */
-static int
-config_set_type_key(struct config_type *t, const struct config_type_key *k,
-    const char *value, unsigned line, char **why)
-{
-	struct probe_after *after;
-	struct probe probe;
-	uint64_t ms;
-	size_t n;
-	int ok = 0;
-
-	switch (k->field) {
-	case CONFIG_TYPE_STOP_SIGNAL:
-		ok = sig_parse(value, &t->stop_signal) == 0;
-		break;
-	case CONFIG_TYPE_TIMEOUT:
-		ok = config_parse_timeout(value, &t->timeout_ms) == 0;
-		break;
-	case CONFIG_TYPE_RESTART:
-		ok = config_parse_restart(value, &t->restart) == 0;
-		break;
-	case CONFIG_TYPE_CAN_DIE:
-		ok = config_parse_bool(value, &t->can_die) == 0;
-		break;
-	case CONFIG_TYPE_TTY:
-		ok = config_parse_tty(value, &t->tty) == 0;
-		break;
-	case CONFIG_TYPE_STDIN:
-		if ((ok = config_parse_bool(value, &t->stdin_wanted) == 0))
-			t->stdin_line = line;
-		break;
-	case CONFIG_TYPE_ONESHOT:
-		ok = config_parse_bool(value, &t->oneshot) == 0;
-		break;
-	case CONFIG_TYPE_READY_INTERVAL:
-		ok = config_parse_timeout(value, &ms) == 0 && ms > 0;
-		if (ok)
-			t->ready_interval_ms = ms;
-		break;
-	case CONFIG_TYPE_READY_TIMEOUT:
-		ok = config_parse_timeout(value, &t->ready_timeout_ms) == 0;
-		break;
-	case CONFIG_TYPE_READY:
-		if (probe_parse(value, &probe, why) != 0)
-			return -1;
-		probe_free(&t->ready);
-		t->ready = probe;
-		ok = 1;
-		break;
-	case CONFIG_TYPE_AFTER:
-		if (probe_after_parse(value, &after, &n, why) != 0)
-			return -1;
-		probe_after_free(t->after, t->nafter);
-		t->after = after;
-		t->nafter = n;
-		t->after_line = line;
-		ok = 1;
-		break;
-	}
-	if (!ok)
-		return config_set_failed(k->kind, value, why);
-	t->set |= k->field;
-	return 0;
-}
-
-/* Records an error about line in the INI file. */
-static void printflike(3, 4)
-config_ini_error(struct config_ini *ci, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	buf_printf(&ci->errors, "%s:%u: ", ci->fname, line);
-	va_start(ap, fmt);
-	buf_vprintf(&ci->errors, fmt, ap);
-	va_end(ap);
-	buf_addc(&ci->errors, '\n');
-}
-
-/* Tells whether c is white space as inih's isspace() sees it. */
-static int
-config_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
-	    c == '\f' || c == '\r';
-}
-
-/*
- * Mirrors inih's find_chars_or_comment: returns the offset of the first of
- * chars, or of an inline comment prefix that follows white space, or of
- * the end.
- */
-static size_t
-config_find(const char *s, const char *chars)
-{
-	int was_space = 0;
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (strchr(chars, s[i]) != NULL || (was_space &&
-		    strchr(INI_INLINE_COMMENT_PREFIXES, s[i]) != NULL))
-			break;
-		was_space = config_space(s[i]);
-	}
-	return i;
-}
-
 /* Reports a list line left ending in ',' when no continuation followed. */
 static void
 config_ini_flush(struct config_ini *ci)
 {
-	char *v;
+	char *why;
 
 	if (ci->comma_line == 0)
 		return;
-	v = config_printable(ci->comma_value);
-	config_ini_error(ci, ci->comma_line, "%s: '%s' has an empty item",
-	    ci->keyname, v);
-	free(v);
+	config_why(&why, ci->comma_value, strlen(ci->comma_value),
+	    "has an empty item");
+	config_ini_error(ci, ci->comma_line, "%s: %s", ci->keyname, why);
+	free(why);
 	free(ci->comma_value);
 	ci->comma_value = NULL;
 	ci->comma_line = 0;
 }
 
-/* Handles a "[name]" header (name already trimmed) on the current line. */
-static void
-config_ini_section(struct config_ini *ci, const char *name)
+/* Handles a "[name]" line (s after its '['); returns 0, or -1 if bad. */
+static int
+config_ini_section(struct config_ini *ci, const char *s)
 {
-	char *v;
+	const char *end, *tail;
+	char *name, *v;
 
-	if (strcmp(name, "tfrun") == 0) {
-		ci->section = SECTION_TFRUN;
-		return;
+	config_ini_flush(ci);
+	if ((end = strchr(s, ']')) == NULL) {
+		config_ini_error(ci, ci->lineno, "section header without ']'");
+		return -1;
 	}
-	ci->section = SECTION_IGNORE;
+	ci->section = IN_BAD;
+	ci->prev_name = 0;
+	for (tail = end + 1; isspace((unsigned char)*tail); tail++)
+		;
+	if (*tail != '\0' && *tail != ';' && *tail != '#')
+		config_ini_error(ci, ci->lineno, "unexpected text after ']'");
+	while (isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	name = xstrndup(s, (size_t)(end - s));
 	v = config_printable(name);
-	if (strncmp(name, "process.", 8) == 0) {
-		if (config_valid_type(name + 8)) {
-			ci->section = SECTION_TYPE;
-			ci->type = config_type_add(ci->c, name + 8,
-			    ci->lineno);
-		} else
-			config_ini_error(ci, ci->lineno,
-			    "'%s' is not a valid process type name in [%s]",
-			    v + 8, v);
-	} else
+	if (strcmp(name, "tfrun") == 0)
+		ci->section = IN_TFRUN;
+	else if (strncmp(name, "process.", 8) != 0)
 		config_ini_error(ci, ci->lineno, "unknown section [%s] "
 		    "(expected [tfrun] or [process.TYPE])", v);
+	else if (!procfile_valid_name(name + 8, strlen(name + 8)))
+		config_ini_error(ci, ci->lineno, "'%s' is not a valid process "
+		    "type name in [%s]", v + 8, v);
+	else {
+		ci->section = IN_TYPE;
+		ci->type = config_type_add(ci->c, name + 8, ci->lineno);
+	}
+	free(name);
 	free(v);
+	return 0;
 }
 
 /*
- * Classifies the line in str the way inih's ini_parse_stream will (a
- * comment, a continuation, a section header, a KEY = VALUE pair or a
- * syntax error), and handles what inih keeps to itself: section headers,
- * which the handler never sees, and syntax errors, of which inih reports
- * only the first.
- */
-static void
-config_ini_classify(struct config_ini *ci, const char *str)
-{
-	char *line, *start, *end, *close = NULL, *name, *tail;
-
-	line = xstrdup(str);
-	start = line;
-	if (ci->lineno == 1 && (unsigned char)start[0] == 0xef &&
-	    (unsigned char)start[1] == 0xbb && (unsigned char)start[2] == 0xbf)
-		start += 3;
-	end = start + strlen(start);
-	while (end > start && config_space(end[-1]))
-		end--;
-	*end = '\0';
-	while (config_space(*start))
-		start++;
-
-	if (strchr(INI_START_COMMENT_PREFIXES, *start) != NULL)
-		ci->kind = LINE_BLANK;	/* blank lines match the NUL */
-	else if (ci->prev_name && start > line)
-		ci->kind = LINE_CONT;
-	else if (*start == '[') {
-		close = start + 1 + config_find(start + 1, "]");
-		ci->kind = *close == ']' ? LINE_SECTION : LINE_ERROR;
-	} else {
-		close = start + config_find(start, "=:");
-		if (*close == '=' || *close == ':') {
-			ci->kind = LINE_PAIR;
-			for (end = close; end > start && config_space(end[-1]);
-			    end--)
-				;
-			ci->prev_name = end > start;
-		} else
-			ci->kind = LINE_ERROR;
-	}
-
-	if (ci->kind != LINE_BLANK && ci->kind != LINE_CONT)
-		config_ini_flush(ci);
-	if (ci->kind == LINE_SECTION) {
-		ci->prev_name = 0;
-		*close = '\0';
-		for (name = start + 1; config_space(*name); name++)
-			;
-		for (end = close; end > name && config_space(end[-1]); end--)
-			;
-		*end = '\0';
-		config_ini_section(ci, name);
-		/* inih ignores what follows ']'; only a comment may. */
-		for (tail = close + 1; config_space(*tail); tail++)
-			;
-		if (*tail != '\0' && *tail != ';' && *tail != '#')
-			config_ini_error(ci, ci->lineno,
-			    "unexpected text after ']'");
-	} else if (ci->kind == LINE_ERROR) {
-		if (ci->first_error == 0)
-			ci->first_error = ci->lineno;
-		if (*start == '[')
-			config_ini_error(ci, ci->lineno,
-			    "section header without ']'");
-		else
-			config_ini_error(ci, ci->lineno,
-			    "expected KEY = VALUE, [SECTION] or a comment");
-	}
-	free(line);
-}
-
-/*
- * Gives inih the next line of the text, fgets-style, counting lines. A
- * line with a NUL byte or too long for inih's buffer is reported here and
- * replaced by a blank line, so inih neither truncates nor splits it.
+ * Gives inih the next line, fgets-style, and checks the one before: a
+ * line that inih neither passed to the handler nor could skip as a
+ * comment was a syntax error. A [section] line is read here and handed on
+ * as "[s]", which only resets inih's key; a line with a NUL byte or too
+ * long for inih's buffer is reported and handed on as a blank line.
  */
 static char *
 config_ini_reader(char *str, int num, void *stream)
 {
 	struct config_ini *ci = stream;
-	const char *p, *nl;
+	const char *p, *nl, *s;
 	size_t n;
 
-	if (ci->off >= ci->len || num < 3) {
+	if (ci->lineno > 0 && !ci->passed && ci->called != ci->lineno) {
+		config_ini_error(ci, ci->lineno,
+		    "expected KEY = VALUE, [SECTION] or a comment");
+		if (ci->first_error == 0)
+			ci->first_error = ci->lineno;
+	}
+	if (ci->off >= ci->len || num < 6) {
 		config_ini_flush(ci);
 		return NULL;
 	}
@@ -992,18 +736,29 @@ config_ini_reader(char *str, int num, void *stream)
 	n = nl != NULL ? (size_t)(nl - p) : ci->len - ci->off;
 	ci->off += n + (nl != NULL);
 	ci->lineno++;
-	if (memchr(p, '\0', n) != NULL) {
+	ci->passed = 1;
+	strcpy(str, "\n");
+	if (memchr(p, '\0', n) != NULL)
 		config_ini_error(ci, ci->lineno, "NUL byte in line");
-		n = 0;
-	} else if (n > (size_t)num - 2) {
-		config_ini_error(ci, ci->lineno,
-		    "line longer than %d bytes", num - 2);
-		n = 0;
+	else if (n > (size_t)num - 2)
+		config_ini_error(ci, ci->lineno, "line longer than %d bytes",
+		    num - 2);
+	else {
+		memcpy(str, p, n);
+		str[n] = '\0';
+		s = str + (ci->lineno == 1 && strncmp(str, "\xef\xbb\xbf",
+		    3) == 0 ? 3 : 0);
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '[') {
+			strcpy(str, config_ini_section(ci, s + 1) == 0 ?
+			    "[s]\n" : "\n");
+			return str;
+		}
+		ci->passed = *s == '\0' || *s == ';' || *s == '#';
+		ci->indented = isspace((unsigned char)str[0]);
+		memcpy(str + n, "\n", 2);
 	}
-	memcpy(str, p, n);
-	str[n] = '\n';
-	str[n + 1] = '\0';
-	config_ini_classify(ci, str);
 	return str;
 }
 
@@ -1020,12 +775,12 @@ config_ini_value(const char *value)
 	v = xstrdup(value);
 	for (p = v; *p != '\0'; p++) {
 		if ((*p == '#' || *p == ';') &&
-		    (p == v || config_space(p[-1]))) {
+		    (p == v || isspace((unsigned char)p[-1]))) {
 			*p = '\0';
 			break;
 		}
 	}
-	for (end = v + strlen(v); end > v && config_space(end[-1]); end--)
+	for (end = p; end > v && isspace((unsigned char)end[-1]); end--)
 		;
 	*end = '\0';
 	return v;
@@ -1039,30 +794,26 @@ config_ini_value(const char *value)
 static void
 config_ini_list(struct config_ini *ci, const char *v, int append)
 {
-	char *origin, *copy, *why, *pv;
+	char *origin, *copy, *why;
 	size_t n;
-	int comma = 0;
+	int comma;
 
 	copy = xstrdup(v);
 	n = strlen(copy);
-	if (n > 0 && copy[n - 1] == ',') {
-		comma = 1;
+	if ((comma = n > 0 && copy[n - 1] == ',')) {
 		copy[--n] = '\0';
-		while (n > 0 && config_space(copy[n - 1]))
+		while (n > 0 && isspace((unsigned char)copy[n - 1]))
 			copy[--n] = '\0';
 	}
 	xasprintf(&origin, "%s:%u", ci->fname, ci->key_line);
 	ci->cont = CONT_IGNORE;
 	if (comma && *copy == '\0') {
-		pv = config_printable(v);
-		config_ini_error(ci, ci->lineno, "%s: '%s' has an empty item",
-		    ci->keyname, pv);
-		free(pv);
-	} else if (config_set_key(ci->c, ci->key, copy, origin, append,
-	    &why) != 0) {
-		config_ini_error(ci, ci->lineno, "%s: %s", ci->keyname, why);
-		free(why);
-	} else {
+		config_why(&why, v, strlen(v), "has an empty item");
+		config_ini_why(ci, why);
+	} else if (config_set(ci->c, ci->key, 0, copy, origin, append,
+	    &why) != 0)
+		config_ini_why(ci, why);
+	else {
 		ci->cont = CONT_LIST;
 		if (comma) {
 			ci->comma_line = ci->lineno;
@@ -1077,94 +828,62 @@ config_ini_list(struct config_ini *ci, const char *v, int append)
 static void
 config_ini_pair(struct config_ini *ci, const char *name, const char *v)
 {
-	struct config_type *t;
-	char *origin, *why;
-	size_t i;
+	const struct config_setting *s = NULL;
+	struct config_type *t = NULL;
+	char *origin, *why, *key;
+	size_t i, j;
+	int found = 0;
 
+	if (ci->section == IN_TYPE)
+		t = &ci->c->types[ci->type];
+
+	config_ini_flush(ci);
 	free(ci->keyname);
 	ci->keyname = config_printable(name);
 	ci->key_line = ci->lineno;
-	ci->key = NULL;
 	ci->cont = CONT_IGNORE;
-	switch (ci->section) {
-	case SECTION_NONE:
+	for (i = 0; !found && i < nitems(config_settings); i++) {
+		s = &config_settings[i];
+		for (j = 0; !found && (key = config_spelling(ci->section ==
+		    IN_TFRUN ? s->key : s->tkey, j)) != NULL; j++) {
+			found = strcmp(key, name) == 0;
+			free(key);
+		}
+	}
+	if (ci->section == IN_NONE)
 		config_ini_error(ci, ci->lineno,
 		    "key '%s' outside any section", ci->keyname);
+	else if (ci->section == IN_BAD)
 		return;
-	case SECTION_IGNORE:
-		return;
-	case SECTION_TFRUN:
-		for (i = 0; i < nitems(config_keys); i++) {
-			if (config_keys[i].key != NULL &&
-			    strcmp(config_keys[i].key, name) == 0)
-				break;
+	else if (!found)
+		config_ini_error(ci, ci->lineno, "unknown key '%s' in %s%s%s",
+		    ci->keyname, t == NULL ? "[tfrun" : "[process.",
+		    t == NULL ? "" : t->name, "]");
+	else if (ci->section == IN_TYPE) {
+		if (config_set(t, s, 1, v, NULL, 0, &why) != 0)
+			config_ini_why(ci, why);
+		else {
+			t->line_of[config_field_index(s->tfield)] = ci->lineno;
+			ci->cont = CONT_REFUSE;
 		}
-		if (i == nitems(config_keys)) {
-			config_ini_error(ci, ci->lineno,
-			    "unknown key '%s' in [tfrun]", ci->keyname);
-			return;
-		}
-		ci->key = &config_keys[i];
-		if (ci->key->kind == KIND_LIST || ci->key->kind == KIND_TYPES) {
-			config_ini_list(ci, v, 0);
-			return;
-		}
+	} else if ((ci->key = s)->kind == CONFIG_K_FILES ||
+	    s->kind == CONFIG_K_TYPES)
+		config_ini_list(ci, v, 0);
+	else {
 		xasprintf(&origin, "%s:%u", ci->fname, ci->lineno);
-		if (config_set_key(ci->c, ci->key, v, origin, 0, &why) != 0) {
-			config_ini_error(ci, ci->lineno, "%s: %s", ci->keyname,
-			    why);
-			free(why);
-		} else
+		if (config_set(ci->c, s, 0, v, origin, 0, &why) != 0)
+			config_ini_why(ci, why);
+		else
 			ci->cont = CONT_REFUSE;
 		free(origin);
-		return;
-	case SECTION_TYPE:
-		break;
-	}
-	t = &ci->c->types[ci->type];
-	for (i = 0; i < nitems(config_type_keys); i++) {
-		if (strcmp(config_type_keys[i].key, name) == 0)
-			break;
-	}
-	if (i == nitems(config_type_keys)) {
-		config_ini_error(ci, ci->lineno,
-		    "unknown key '%s' in [process.%s]", ci->keyname, t->name);
-		return;
-	}
-	if (config_set_type_key(t, &config_type_keys[i], v, ci->lineno,
-	    &why) != 0) {
-		config_ini_error(ci, ci->lineno, "%s: %s", ci->keyname, why);
-		free(why);
-	} else
-		ci->cont = CONT_REFUSE;
-}
-
-/* Handles a continuation line (an indented line after KEY = VALUE). */
-static void
-config_ini_cont(struct config_ini *ci, const char *v)
-{
-	switch (ci->cont) {
-	case CONT_IGNORE:
-		break;
-	case CONT_LIST:
-		free(ci->comma_value);
-		ci->comma_value = NULL;
-		ci->comma_line = 0;
-		config_ini_list(ci, v, 1);
-		break;
-	case CONT_REFUSE:
-		config_ini_error(ci, ci->lineno,
-		    "indented line continues '%s', which takes one value",
-		    ci->keyname);
-		ci->cont = CONT_IGNORE;
-		break;
 	}
 }
 
 /*
- * inih's handler: the reader has already said what kind of line it is.
- * inih's section argument is not used: it is cut to 49 bytes, and the
- * reader knows the whole name.
+ * inih's handler. A call is a continuation when the line is indented and
+ * inih still has a key since the last section (its prev_name): that is
+ * inih's own rule. inih's section argument is not used: the reader knows
+ * the whole name.
  */
 static int
 config_ini_handler(void *user, const char *section, const char *name,
@@ -1174,12 +893,20 @@ config_ini_handler(void *user, const char *section, const char *name,
 	char *v;
 
 	v = config_ini_value(value);
-	if (ci->kind == LINE_PAIR)
+	ci->called = ci->lineno;
+	if (!ci->prev_name || !ci->indented) {
+		ci->prev_name = *name != '\0';
 		config_ini_pair(ci, name, v);
-	else if (ci->kind == LINE_CONT)
-		config_ini_cont(ci, v);
-	else
-		config_ini_error(ci, ci->lineno, "cannot parse this line");
+	} else if (ci->cont == CONT_LIST) {
+		free(ci->comma_value);
+		ci->comma_value = NULL;
+		ci->comma_line = 0;
+		config_ini_list(ci, v, 1);
+	} else if (ci->cont == CONT_REFUSE) {
+		config_ini_error(ci, ci->lineno, "indented line continues "
+		    "'%s', which takes one value", ci->keyname);
+		ci->cont = CONT_IGNORE;
+	}
 	free(v);
 	return 1;
 }
@@ -1197,9 +924,7 @@ config_parse_ini(const char *fname, const char *buf, size_t len,
 	ci.buf = buf;
 	ci.len = len;
 	ci.c = c;
-	ci.section = SECTION_NONE;
 	r = ini_parse_stream(config_ini_reader, &ci, config_ini_handler, &ci);
-	config_ini_flush(&ci);
 	/* inih's first error must be one the reader saw; say so if not. */
 	if (r < 0)
 		buf_printf(&ci.errors, "%s: cannot be parsed\n", fname);
@@ -1221,173 +946,62 @@ int
 config_from_env(const char *(*getvar)(void *ctx, const char *name),
     void *ctx, struct config *c, char **cause)
 {
+	const struct config_setting *s;
 	struct buf errors = BUF_INIT;
 	const char *v;
 	char *why;
 	size_t i;
 
-	for (i = 0; i < nitems(config_keys); i++) {
-		if (config_keys[i].var == NULL)
+	for (i = 0; i < nitems(config_settings); i++) {
+		s = &config_settings[i];
+		if (s->var == NULL || (v = getvar(ctx, s->var)) == NULL ||
+		    *v == '\0' || config_set(c, s, 0, v, s->var, 0, &why) == 0)
 			continue;
-		v = getvar(ctx, config_keys[i].var);
-		if (v == NULL || *v == '\0')
-			continue;
-		if (config_set_key(c, &config_keys[i], v, config_keys[i].var, 0,
-		    &why) != 0) {
-			if (errors.len > 0)
-				buf_addc(&errors, '\n');
-			buf_printf(&errors, "%s: %s", config_keys[i].var, why);
-			free(why);
-		}
+		buf_printf(&errors, "%s%s: %s", errors.len > 0 ? "\n" : "",
+		    s->var, why);
+		free(why);
 	}
-	if (errors.len == 0) {
-		buf_free(&errors);
+	if (errors.len == 0)
 		return 0;
-	}
 	*cause = buf_detach(&errors);
 	return -1;
-}
-
-/* Replaces *dst with a copy of src (NULL stays NULL). */
-static void
-config_copy_string(char **dst, const char *src)
-{
-	free(*dst);
-	*dst = src != NULL ? xstrdup(src) : NULL;
 }
 
 /* Copies every field set in src over dst, with its origin. */
 void
 config_apply(struct config *dst, const struct config *src)
 {
-	const struct config_type *s;
+	const struct config_setting *s;
+	const struct config_type *st;
 	struct config_type *t;
-	unsigned bit, k;
-	size_t i, j;
+	size_t i, j, k;
 
-	for (k = 0; k < CONFIG_NFIELDS; k++) {
-		bit = 1u << k;
-		if (!(src->set & bit))
+	for (i = 0; i < nitems(config_settings); i++) {
+		s = &config_settings[i];
+		if (!(src->set & s->field))
 			continue;
-		dst->set |= bit;
-		config_copy_string(&dst->origin[k], src->origin[k]);
-		switch (bit) {
-		case CONFIG_PROCFILE:
-			config_copy_string(&dst->procfile, src->procfile);
-			break;
-		case CONFIG_ROOT:
-			config_copy_string(&dst->root, src->root);
-			break;
-		case CONFIG_ENV:
-			config_free_list(dst->env, dst->nenv);
-			dst->env = config_copy_list(src->env, src->nenv);
-			dst->nenv = src->nenv;
-			break;
-		case CONFIG_ENV_OVERRIDE:
-			dst->env_override = src->env_override;
-			break;
-		case CONFIG_FORMATION:
-			config_copy_string(&dst->formation, src->formation);
-			break;
-		case CONFIG_PORT:
-			dst->port = src->port;
-			break;
-		case CONFIG_PORT_STEP:
-			dst->port_step = src->port_step;
-			break;
-		case CONFIG_TIMEOUT:
-			dst->timeout_ms = src->timeout_ms;
-			break;
-		case CONFIG_COLOR:
-			dst->color = src->color;
-			break;
-		case CONFIG_NO_TIMESTAMP:
-			dst->no_timestamp = src->no_timestamp;
-			break;
-		case CONFIG_NO_PREFIX:
-			dst->no_prefix = src->no_prefix;
-			break;
-		case CONFIG_LOG_FORMAT:
-			dst->log_format = src->log_format;
-			break;
-		case CONFIG_RESTART:
-			dst->restart = src->restart;
-			break;
-		case CONFIG_CAN_DIE:
-			config_free_list(dst->can_die, dst->ncan_die);
-			dst->can_die = config_copy_list(src->can_die,
-			    src->ncan_die);
-			dst->ncan_die = src->ncan_die;
-			break;
-		case CONFIG_CONFIG:
-			config_copy_string(&dst->config, src->config);
-			break;
-		case CONFIG_SOCKET:
-			config_copy_string(&dst->socket, src->socket);
-			break;
-		case CONFIG_QUIET:
-			config_free_list(dst->quiet, dst->nquiet);
-			dst->quiet = config_copy_list(src->quiet, src->nquiet);
-			dst->nquiet = src->nquiet;
-			break;
-		case CONFIG_ISOLATE:
-			dst->isolate = src->isolate;
-			break;
-		case CONFIG_TTY:
-			dst->tty = src->tty;
-			break;
-		case CONFIG_STDIN:
-			config_copy_string(&dst->stdin_name, src->stdin_name);
-			break;
-		case CONFIG_DAEMON:
-			dst->daemon = src->daemon;
-			break;
-		case CONFIG_LOG_FILE:
-			config_copy_string(&dst->log_file, src->log_file);
-			break;
-		}
+		k = config_field_index(s->field);
+		free(dst->origin[k]);
+		dst->origin[k] = xstrdup(src->origin[k]);
+		dst->set |= s->field;
+		config_copy(s->kind, (char *)dst + s->off,
+		    (const char *)src + s->off);
 	}
-	for (i = 0; i < src->ntypes; i++) {
-		s = &src->types[i];
+	for (j = 0; j < src->ntypes; j++) {
+		st = &src->types[j];
 		/* Adding may move dst->types: index it afterwards. */
-		j = config_type_add(dst, s->name, s->line);
-		t = &dst->types[j];
-		if (s->set & CONFIG_TYPE_STOP_SIGNAL)
-			t->stop_signal = s->stop_signal;
-		if (s->set & CONFIG_TYPE_TIMEOUT)
-			t->timeout_ms = s->timeout_ms;
-		if (s->set & CONFIG_TYPE_RESTART)
-			t->restart = s->restart;
-		if (s->set & CONFIG_TYPE_CAN_DIE)
-			t->can_die = s->can_die;
-		if (s->set & CONFIG_TYPE_TTY)
-			t->tty = s->tty;
-		if (s->set & CONFIG_TYPE_STDIN) {
-			t->stdin_wanted = s->stdin_wanted;
-			t->stdin_line = s->stdin_line;
+		k = config_type_add(dst, st->name, st->line);
+		t = &dst->types[k];
+		for (i = 0; i < nitems(config_settings); i++) {
+			s = &config_settings[i];
+			if (s->tkey == NULL || !(st->set & s->tfield))
+				continue;
+			k = config_field_index(s->tfield);
+			config_copy(s->kind, (char *)t + s->toff,
+			    (const char *)st + s->toff);
+			t->line_of[k] = st->line_of[k];
+			t->set |= s->tfield;
 		}
-		if (s->set & CONFIG_TYPE_ONESHOT)
-			t->oneshot = s->oneshot;
-		if (s->set & CONFIG_TYPE_READY_INTERVAL)
-			t->ready_interval_ms = s->ready_interval_ms;
-		if (s->set & CONFIG_TYPE_READY_TIMEOUT)
-			t->ready_timeout_ms = s->ready_timeout_ms;
-		if (s->set & CONFIG_TYPE_READY) {
-			probe_free(&t->ready);
-			probe_copy(&t->ready, &s->ready);
-		}
-		if (s->set & CONFIG_TYPE_AFTER) {
-			probe_after_free(t->after, t->nafter);
-			t->after = xreallocarray(NULL, s->nafter + 1,
-			    sizeof *t->after);
-			for (k = 0; k < s->nafter; k++) {
-				t->after[k].type = xstrdup(s->after[k].type);
-				t->after[k].cond = s->after[k].cond;
-			}
-			t->nafter = s->nafter;
-			t->after_line = s->after_line;
-		}
-		t->set |= s->set;
 	}
 }
 
@@ -1397,9 +1011,7 @@ config_type_find(const struct config *c, const char *type)
 {
 	size_t i;
 
-	if (type == NULL)
-		return NULL;
-	for (i = 0; i < c->ntypes; i++) {
+	for (i = 0; type != NULL && i < c->ntypes; i++) {
 		if (strcmp(c->types[i].name, type) == 0)
 			return &c->types[i];
 	}
@@ -1410,9 +1022,8 @@ config_type_find(const struct config *c, const char *type)
 int
 config_stop_signal(const struct config *c, const char *type)
 {
-	const struct config_type *t;
+	const struct config_type *t = config_type_find(c, type);
 
-	t = config_type_find(c, type);
 	if (t != NULL && (t->set & CONFIG_TYPE_STOP_SIGNAL))
 		return t->stop_signal;
 	return SIGTERM;
@@ -1422,28 +1033,22 @@ config_stop_signal(const struct config *c, const char *type)
 uint64_t
 config_timeout_ms(const struct config *c, const char *type)
 {
-	const struct config_type *t;
+	const struct config_type *t = config_type_find(c, type);
 
-	t = config_type_find(c, type);
 	if (t != NULL && (t->set & CONFIG_TYPE_TIMEOUT))
 		return t->timeout_ms;
-	if (c->set & CONFIG_TIMEOUT)
-		return c->timeout_ms;
-	return CONFIG_TIMEOUT_DEFAULT_MS;
+	return (c->set & CONFIG_TIMEOUT) ? c->timeout_ms : 5000;
 }
 
 /* Returns type's restart policy. */
 enum config_restart
 config_restart_of(const struct config *c, const char *type)
 {
-	const struct config_type *t;
+	const struct config_type *t = config_type_find(c, type);
 
-	t = config_type_find(c, type);
 	if (t != NULL && (t->set & CONFIG_TYPE_RESTART))
 		return t->restart;
-	if (c->set & CONFIG_RESTART)
-		return c->restart;
-	return CONFIG_RESTART_NEVER;
+	return (c->set & CONFIG_RESTART) ? c->restart : CONFIG_RESTART_NEVER;
 }
 
 /*
@@ -1454,10 +1059,9 @@ config_restart_of(const struct config *c, const char *type)
 int
 config_can_die(const struct config *c, const char *type)
 {
-	const struct config_type *t;
+	const struct config_type *t = config_type_find(c, type);
 	size_t i;
 
-	t = config_type_find(c, type);
 	if (t != NULL && (t->set & CONFIG_TYPE_CAN_DIE))
 		return t->can_die;
 	for (i = 0; type != NULL && i < c->ncan_die; i++) {

@@ -84,24 +84,6 @@ formation_bad_count(char **cause, const char *prefix,
 	return -1;
 }
 
-/* Tells whether sp is a valid Procfile process type name. */
-static int
-formation_valid_name(struct formation_span sp)
-{
-	size_t i;
-	char c;
-
-	if (sp.n == 0 || sp.n > PROCFILE_NAME_MAX)
-		return 0;
-	for (i = 0; i < sp.n; i++) {
-		c = sp.s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * Parses a count: decimal digits only, from 0 to max. No sign, no spaces
  * inside, no other base; digits are added one at a time with an explicit
@@ -185,7 +167,7 @@ formation_parse_item(const char *prefix, struct formation_span item,
 			return -1;
 		}
 		*seen_all = 1;
-	} else if (!formation_valid_name(name)) {
+	} else if (!procfile_valid_name(name.s, name.n)) {
 		buf_adds(&b, "invalid process type name ");
 		formation_quote(&b, name);
 		formation_fail(cause, prefix, item, b.data);

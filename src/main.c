@@ -14,15 +14,11 @@
 #include <string.h>
 
 #include "cli.h"
-#include "formation.h"
+#include "help.h"
 #include "keeper.h"
 #include "cmd.h"
 #include "plan.h"
-#include "procfile.h"
 #include "xmalloc.h"
-
-/* The largest count a formation may name (the largest port step). */
-#define MAIN_MAX_COUNT 65535
 
 extern char **environ;
 
@@ -41,41 +37,6 @@ main_print_cause(const char *cause)
 		fprintf(stderr, "tfrun: %.*s\n", (int)(nl - p), p);
 		p = nl + 1;
 	}
-}
-
-/*
- * Checks the form of `start`'s operands (TYPE or TYPE=N, each type once):
- * a malformed one is a usage error like a malformed flag. Whether the type
- * exists and the count fits is the app's business, checked later.
- */
-static int
-main_check_operands(char *const *args, size_t nargs, char **cause)
-{
-	const char *eq, *a;
-	size_t i, j, len;
-
-	for (i = 0; i < nargs; i++) {
-		a = args[i];
-		eq = strchr(a, '=');
-		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
-		if (len == 0 || len > PROCFILE_NAME_MAX ||
-		    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789_-") != len || (eq != NULL && (eq[1] == '\0' ||
-		    strspn(eq + 1, "0123456789") != strlen(eq + 1)))) {
-			xasprintf(cause, "'%s': expected TYPE or TYPE=N (N a "
-			    "whole number)", a);
-			return -1;
-		}
-		for (j = 0; j < i; j++) {
-			if (strncmp(args[j], a, len) == 0 &&
-			    (args[j][len] == '\0' || args[j][len] == '=')) {
-				xasprintf(cause, "'%s': process type named "
-				    "twice", a);
-				return -1;
-			}
-		}
-	}
-	return 0;
 }
 
 /*
@@ -110,22 +71,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	/*
-	 * A malformed -m is a usage error like any malformed flag value;
-	 * whether its types and counts fit the Procfile is checked later.
-	 */
-	if ((cli.flags.set & CONFIG_FORMATION) && !cli.help) {
-		struct formation_spec fs;
-
-		if (formation_parse("--formation", cli.flags.formation,
-		    MAIN_MAX_COUNT, &fs, &cause) != 0) {
-			fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
-			free(cause);
-			cli_free(&cli);
-			return 2;
-		}
-		formation_spec_free(&fs);
-	}
-	/*
 	 * From here until its handlers are in place, `start` holds back the
 	 * signals it handles, so an early ^C stops it cleanly instead of
 	 * killing it (keeper.c and the supervisor unblock them). Only
@@ -133,13 +78,6 @@ main(int argc, char **argv)
 	 */
 	if (cli.command == CLI_START && !cli.help)
 		keeper_block();
-	if (cli.command == CLI_START && !cli.help &&
-	    main_check_operands(cli.args, cli.nargs, &cause) != 0) {
-		fprintf(stderr, "tfrun: %s (see 'tfrun help')\n", cause);
-		free(cause);
-		cli_free(&cli);
-		return 2;
-	}
 	if (cli.command == CLI_VERSION) {
 		printf("tfrun %s\n", TFRUN_VERSION);
 		cli_free(&cli);
@@ -150,7 +88,7 @@ main(int argc, char **argv)
 
 		if (cli.command == CLI_HELP && cli.nargs > 0)
 			topic = cli_command_lookup(cli.args[0]);
-		fputs(cli_help_text(topic), stdout);
+		fputs(help_text(topic), stdout);
 		cli_free(&cli);
 		return 0;
 	}

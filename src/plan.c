@@ -298,7 +298,7 @@ plan_base_port(struct plan *p, struct plan_errors *e)
 	p->base_port = PLAN_DEFAULT_PORT;
 	if ((v = envmap_get(&p->env.effective, "PORT")) == NULL || *v == '\0')
 		return;
-	if (config_parse_port(v, &p->base_port) != 0) {
+	if (config_parse_value(CONFIG_K_PORT, v, &p->base_port, NULL) != 0) {
 		plan_errorf(e, "PORT: '%s' (from the environment or an env "
 		    "file) is not a port number (1-65535)", v);
 		p->base_port = PLAN_DEFAULT_PORT;
@@ -333,6 +333,13 @@ plan_check_types(struct plan *p, struct plan_errors *e, unsigned field,
 	}
 }
 
+/* Returns the line of tfrun.ini that set field of ct. */
+static unsigned
+plan_line(const struct config_type *ct, unsigned field)
+{
+	return ct->line_of[config_field_index(field)];
+}
+
 /* Returns the INI file's name for messages. */
 static const char *
 plan_ini_name(const struct plan *p)
@@ -363,7 +370,7 @@ plan_visit(struct plan *p, struct plan_errors *e, size_t i, char *state,
 			;
 		ct = config_type_find(&p->cfg, t->name);
 		buf_printf(&b, "%s:%u: dependency cycle: ", plan_ini_name(p),
-		    ct != NULL ? ct->after_line : 0);
+		    ct != NULL ? plan_line(ct, CONFIG_TYPE_AFTER) : 0);
 		for (j = k; j < depth; j++)
 			buf_printf(&b, "%s -> ", p->types[path[j]].name);
 		buf_adds(&b, t->name);
@@ -396,29 +403,35 @@ static void
 plan_after(struct plan *p, struct plan_errors *e)
 {
 	const struct config_type *ct;
+	struct probe_after *after;
 	struct plan_type *t;
-	size_t i, k, *path;
-	char *state;
+	size_t i, k, n, *path;
+	char *state, *err;
 	int idx, bad = 0;
 
 	for (i = 0; i < p->ntypes; i++) {
 		t = &p->types[i];
 		ct = config_type_find(&p->cfg, t->name);
-		if (ct == NULL || ct->nafter == 0)
+		if (ct == NULL || !(ct->set & CONFIG_TYPE_AFTER))
 			continue;
-		t->after = xcalloc(ct->nafter, sizeof *t->after);
-		for (k = 0; k < ct->nafter; k++) {
-			idx = procfile_find(&p->pf, ct->after[k].type);
+		/* tfrun.ini's reader checked it: it parses. */
+		if (probe_after_parse(ct->after, &after, &n, &err) != 0)
+			abort();
+		t->after = xcalloc(n, sizeof *t->after);
+		for (k = 0; k < n; k++) {
+			idx = procfile_find(&p->pf, after[k].type);
 			if (idx < 0) {
 				plan_errorf(e, "%s:%u: after: no process type "
 				    "'%s' in the Procfile", plan_ini_name(p),
-				    ct->after_line, ct->after[k].type);
+				    plan_line(ct, CONFIG_TYPE_AFTER),
+				    after[k].type);
 				bad = 1;
 				continue;
 			}
 			t->after[t->nafter].type = (size_t)idx;
-			t->after[t->nafter++].cond = ct->after[k].cond;
+			t->after[t->nafter++].cond = after[k].cond;
 		}
+		probe_after_free(after, n);
 	}
 	if (bad)
 		return;
@@ -454,8 +467,9 @@ plan_stdin(struct plan *p, struct plan_errors *e)
 			if (first != NULL) {
 				plan_errorf(e, "%s:%u: stdin: only one type can "
 				    "read the terminal (%s already does, line "
-				    "%u)", plan_ini_name(p), ct->stdin_line,
-				    first->name, first->stdin_line);
+				    "%u)", plan_ini_name(p), plan_line(ct,
+				    CONFIG_TYPE_STDIN), first->name,
+				    plan_line(first, CONFIG_TYPE_STDIN));
 				return;
 			}
 			first = ct;
@@ -538,8 +552,10 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli,
 		t->stop_signal_set = (ct->set & CONFIG_TYPE_STOP_SIGNAL) != 0;
 		if (ct->set & CONFIG_TYPE_TTY)
 			t->tty = ct->tty;
-		if (ct->set & CONFIG_TYPE_READY)
-			probe_copy(&t->ready, &ct->ready);
+		/* tfrun.ini's reader checked them: they parse. */
+		if ((ct->set & CONFIG_TYPE_READY) &&
+		    probe_parse(ct->ready, &t->ready, &cause) != 0)
+			abort();
 		if (ct->set & CONFIG_TYPE_READY_INTERVAL)
 			t->ready_interval_ms = ct->ready_interval_ms;
 		if (ct->set & CONFIG_TYPE_READY_TIMEOUT)

@@ -171,9 +171,10 @@ probe_bracket_end(const char *p)
 /*
  * Says why regcomp must not be given re, or returns NULL. glibc copies a
  * repeated atom once per repetition, so nested intervals multiply: the
- * scan adds up an estimate of the copies (an atom 1, a group its content,
- * a repetition of n multiplying what it repeats) and refuses more than
- * PROBE_REGEX_WEIGHT, rather than let regcomp run out of memory. Adjacent
+ * scan adds up an estimate of the copies (an atom 1, a group 1 and its
+ * content, so that empty groups count, a repetition of n multiplying what
+ * it repeats) and refuses more than PROBE_REGEX_WEIGHT, rather than let
+ * regcomp run out of memory or stack. Adjacent
  * repetition operators, which POSIX leaves undefined, are refused too.
  */
 static const char *
@@ -217,7 +218,7 @@ probe_regex_problem(const char *re)
 			dup = 0;
 			continue;
 		} else if (*p == ')' && depth > 0) {
-			last = sum[depth--];
+			last = sum[depth--] + 1;
 			sum[depth] += last;
 			dup = 0;
 		} else {

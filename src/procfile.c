@@ -335,6 +335,19 @@ procfile_valid_name(const char *s, size_t n)
 	return 1;
 }
 
+/* Tells whether s is TYPE or TYPE.N; see procfile.h. */
+int
+procfile_valid_instance(const char *s)
+{
+	const char *dot = strrchr(s, '.');
+
+	if (dot == NULL)
+		return procfile_valid_name(s, strlen(s));
+	return procfile_valid_name(s, (size_t)(dot - s)) && dot[1] >= '1' &&
+	    dot[1] <= '9' && strlen(dot + 1) <= 5 &&
+	    strspn(dot + 1, "0123456789") == strlen(dot + 1);
+}
+
 /* Returns the index of the entry named name, or -1; see procfile.h. */
 int
 procfile_find(const struct procfile *pf, const char *name)

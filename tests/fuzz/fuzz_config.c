@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "help.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -129,13 +130,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cause = NULL;
 	if (cli_parse((int)w.argc, w.argv, &cli, &cause) == 0) {
 		config_apply(&eff, &cli.flags);
-		(void)cli_help_text(cli.command);
+		(void)help_text(cli.command);
 		(void)cli_command_name(cli.command);
 		cli_free(&cli);
 	} else
 		free(cause);
 	fuzz_query(&eff);
-	(void)config_restart_name(eff.restart);
+	(void)config_word(CONFIG_K_RESTART, eff.restart);
 
 	config_free(&eff);
 	config_free(&env);

@@ -88,13 +88,13 @@ test_parse_timeout(void **state)
 
 	for (i = 0; i < nitems(good); i++) {
 		ms = 12345;
-		if (config_parse_timeout(good[i].s, &ms) != 0)
+		if (config_parse_value(CONFIG_K_SECONDS, good[i].s, &ms, NULL) != 0)
 			fail_msg("'%s' refused", good[i].s);
 		assert_int_equal(ms, good[i].ms);
 	}
 	for (i = 0; i < nitems(bad); i++) {
 		ms = 12345;
-		if (config_parse_timeout(bad[i], &ms) != -1)
+		if (config_parse_value(CONFIG_K_SECONDS, bad[i], &ms, NULL) != -1)
 			fail_msg("'%s' accepted", bad[i]);
 		assert_int_equal(ms, 12345);
 	}
@@ -111,25 +111,25 @@ test_parse_port(void **state)
 	long n;
 	size_t i;
 
-	assert_int_equal(config_parse_port("1", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "1", &n, NULL), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(config_parse_port("65535", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "65535", &n, NULL), 0);
 	assert_int_equal(n, 65535);
-	assert_int_equal(config_parse_port("5000", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "5000", &n, NULL), 0);
 	assert_int_equal(n, 5000);
-	assert_int_equal(config_parse_port("05000", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT, "05000", &n, NULL), 0);
 	assert_int_equal(n, 5000);
-	assert_int_equal(config_parse_port_step("1", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "1", &n, NULL), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(config_parse_port_step("100", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "100", &n, NULL), 0);
 	assert_int_equal(n, 100);
-	assert_int_equal(config_parse_port_step("65535", &n), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_PORT_STEP, "65535", &n, NULL), 0);
 	assert_int_equal(n, 65535);
 	for (i = 0; i < nitems(bad); i++) {
 		n = 42;
-		if (config_parse_port(bad[i], &n) != -1)
+		if (config_parse_value(CONFIG_K_PORT, bad[i], &n, NULL) != -1)
 			fail_msg("port '%s' accepted", bad[i]);
-		if (config_parse_port_step(bad[i], &n) != -1)
+		if (config_parse_value(CONFIG_K_PORT_STEP, bad[i], &n, NULL) != -1)
 			fail_msg("port step '%s' accepted", bad[i]);
 		assert_int_equal(n, 42);
 	}
@@ -153,17 +153,17 @@ test_parse_bool(void **state)
 
 	for (i = 0; i < nitems(yes); i++) {
 		b = 7;
-		assert_int_equal(config_parse_bool(yes[i], &b), 0);
+		assert_int_equal(config_parse_value(CONFIG_K_BOOL, yes[i], &b, NULL), 0);
 		assert_int_equal(b, 1);
 	}
 	for (i = 0; i < nitems(no); i++) {
 		b = 7;
-		assert_int_equal(config_parse_bool(no[i], &b), 0);
+		assert_int_equal(config_parse_value(CONFIG_K_BOOL, no[i], &b, NULL), 0);
 		assert_int_equal(b, 0);
 	}
 	for (i = 0; i < nitems(bad); i++) {
 		b = 7;
-		if (config_parse_bool(bad[i], &b) != -1)
+		if (config_parse_value(CONFIG_K_BOOL, bad[i], &b, NULL) != -1)
 			fail_msg("'%s' accepted", bad[i]);
 		assert_int_equal(b, 7);
 	}
@@ -177,41 +177,58 @@ test_parse_enums(void **state)
 	enum config_restart r = CONFIG_RESTART_ALWAYS;
 	enum config_log_format f = CONFIG_LOG_JSON;
 
-	assert_int_equal(config_parse_color("auto", &c), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "auto", &c, NULL), 0);
 	assert_int_equal(c, CONFIG_COLOR_AUTO);
-	assert_int_equal(config_parse_color("always", &c), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "always", &c, NULL), 0);
 	assert_int_equal(c, CONFIG_COLOR_ALWAYS);
-	assert_int_equal(config_parse_color("never", &c), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "never", &c, NULL), 0);
 	assert_int_equal(c, CONFIG_COLOR_NEVER);
-	assert_int_equal(config_parse_color("Always", &c), -1);
-	assert_int_equal(config_parse_color("", &c), -1);
-	assert_int_equal(config_parse_color("sometimes", &c), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "Always", &c, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "", &c, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_COLOR, "sometimes", &c, NULL), -1);
 	assert_int_equal(c, CONFIG_COLOR_NEVER);
 
-	assert_int_equal(config_parse_restart("never", &r), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "never", &r, NULL), 0);
 	assert_int_equal(r, CONFIG_RESTART_NEVER);
-	assert_int_equal(config_parse_restart("on-failure", &r), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "on-failure", &r, NULL), 0);
 	assert_int_equal(r, CONFIG_RESTART_ON_FAILURE);
-	assert_int_equal(config_parse_restart("always", &r), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "always", &r, NULL), 0);
 	assert_int_equal(r, CONFIG_RESTART_ALWAYS);
-	assert_int_equal(config_parse_restart("on_failure", &r), -1);
-	assert_int_equal(config_parse_restart("onfailure", &r), -1);
-	assert_int_equal(config_parse_restart("", &r), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "on_failure", &r, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "onfailure", &r, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_RESTART, "", &r, NULL), -1);
 	assert_int_equal(r, CONFIG_RESTART_ALWAYS);
 
-	assert_int_equal(config_parse_log_format("text", &f), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "text", &f, NULL), 0);
 	assert_int_equal(f, CONFIG_LOG_TEXT);
-	assert_int_equal(config_parse_log_format("json", &f), 0);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "json", &f, NULL), 0);
 	assert_int_equal(f, CONFIG_LOG_JSON);
-	assert_int_equal(config_parse_log_format("JSON", &f), -1);
-	assert_int_equal(config_parse_log_format("xml", &f), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "JSON", &f, NULL), -1);
+	assert_int_equal(config_parse_value(CONFIG_K_LOG_FORMAT, "xml", &f, NULL), -1);
 	assert_int_equal(f, CONFIG_LOG_JSON);
 
-	assert_string_equal(config_restart_name(CONFIG_RESTART_NEVER), "never");
-	assert_string_equal(config_restart_name(CONFIG_RESTART_ON_FAILURE),
+	assert_string_equal(config_word(CONFIG_K_RESTART, CONFIG_RESTART_NEVER), "never");
+	assert_string_equal(config_word(CONFIG_K_RESTART, CONFIG_RESTART_ON_FAILURE),
 	    "on-failure");
-	assert_string_equal(config_restart_name(CONFIG_RESTART_ALWAYS),
+	assert_string_equal(config_word(CONFIG_K_RESTART, CONFIG_RESTART_ALWAYS),
 	    "always");
+}
+
+/* Returns the row of the setting whose first flag is flag. */
+static const struct config_setting *
+row(const char *flag)
+{
+	size_t i, n = strlen(flag);
+
+	for (i = 0; i < config_nsettings; i++) {
+		if (config_settings[i].flags != NULL &&
+		    strncmp(config_settings[i].flags, flag, n) == 0 &&
+		    (config_settings[i].flags[n] == '\0' ||
+		    config_settings[i].flags[n] == '|'))
+			return &config_settings[i];
+	}
+	fail_msg("no row for --%s", flag);
+	return NULL;
 }
 
 /* Lists: comma-separated, items trimmed, empty items refused. */
@@ -221,33 +238,33 @@ test_parse_list(void **state)
 	static const char *const bad[] = {
 		"", " ", ",", "a,", ",a", "a,,b", " , ", "a, ,b", "a,\t"
 	};
-	char **items, **untouched = (char **)&items;
-	size_t i, n;
+	struct config c;
+	char *why;
+	size_t i;
 
-	assert_int_equal(config_parse_list("a", &items, &n), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(items[0], "a");
-	free(items[0]);
-	free(items);
-
-	assert_int_equal(config_parse_list(" .env , .env.local\t,x y ",
-	    &items, &n), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(items[0], ".env");
-	assert_string_equal(items[1], ".env.local");
-	assert_string_equal(items[2], "x y");
-	for (i = 0; i < n; i++)
-		free(items[i]);
-	free(items);
+	config_init(&c);
+	assert_int_equal(config_set(&c, row("env"), 0, "a", "o", 0, &why), 0);
+	assert_int_equal(c.nenv, 1);
+	assert_string_equal(c.env[0], "a");
+	assert_int_equal(config_set(&c, row("env"), 0,
+	    " .env , .env.local\t,x y ", "o", 0, &why), 0);
+	assert_int_equal(c.nenv, 3);
+	assert_string_equal(c.env[0], ".env");
+	assert_string_equal(c.env[1], ".env.local");
+	assert_string_equal(c.env[2], "x y");
 
 	for (i = 0; i < nitems(bad); i++) {
-		items = untouched;
-		n = 99;
-		if (config_parse_list(bad[i], &items, &n) != -1)
+		why = NULL;
+		if (config_set(&c, row("env"), 0, bad[i], "o", 0, &why) != -1)
 			fail_msg("'%s' accepted", bad[i]);
-		assert_ptr_equal(items, untouched);
-		assert_int_equal(n, 99);
+		assert_non_null(why);
+		free(why);
+		assert_int_equal(c.nenv, 3);
+		assert_string_equal(c.env[2], "x y");
 	}
+	assert_int_equal(config_set(&c, row("env"), 0, "z", "o", 1, &why), 0);
+	assert_int_equal(c.nenv, 4);
+	config_free(&c);
 }
 
 /* Every field bit maps to its own index. */
@@ -609,7 +626,8 @@ test_ini_errors(void **state)
 	    "tfrun.ini:1: section header without ']'\n"
 	    "tfrun.ini:2: key 'port' outside any section");
 	expect_ini_error("[tfrun ; x]\n",
-	    "tfrun.ini:1: section header without ']'");
+	    "tfrun.ini:1: unknown section [tfrun ; x] (expected [tfrun] or "
+	    "[process.TYPE])");
 	expect_ini_error("[tfrun]\nport\n",
 	    "tfrun.ini:2: expected KEY = VALUE, [SECTION] or a comment");
 	expect_ini_error("[tfrun] port = 1\n",
@@ -907,7 +925,7 @@ test_env_errors(void **state)
 	    "TFRUN_COLOR: 'sometimes' must be auto, always or never\n"
 	    "TFRUN_NO_TIMESTAMP: 'nope' is not a boolean (true/false, "
 	    "yes/no, on/off, 1/0)\n"
-	    "TFRUN_LOG_FORMAT: 'a?b' must be text or json\n"
+	    "TFRUN_LOG_FORMAT: 'a\\x0ab' must be text or json\n"
 	    "TFRUN_RESTART: 'on_failure' must be never, on-failure or always\n"
 	    "TFRUN_CAN_DIE: 'a.b' is not a valid process type name");
 	assert_int_equal(c.set, CONFIG_SOCKET);
@@ -1146,17 +1164,12 @@ test_new_settings(void **state)
 	t = config_type_find(&c, "web");
 	assert_int_equal(t->tty, CONFIG_TTY_NEVER);
 	assert_int_equal(t->stdin_wanted, 1);
-	assert_int_equal(t->stdin_line, 7);
-	assert_int_equal(t->ready.kind, PROBE_HTTP);
-	assert_string_equal(t->ready.port, "$PORT");
-	assert_string_equal(t->ready.path, "/health");
+	assert_int_equal(t->line_of[config_field_index(CONFIG_TYPE_STDIN)], 7);
+	assert_string_equal(t->ready, "http://127.0.0.1:$PORT/health");
 	assert_true(t->ready_interval_ms == 100);
 	assert_true(t->ready_timeout_ms == 30000);
-	assert_int_equal(t->nafter, 2);
-	assert_string_equal(t->after[1].type, "release");
-	assert_int_equal(t->after[0].cond, PROBE_READY);
-	assert_int_equal(t->after[1].cond, PROBE_DONE);
-	assert_int_equal(t->after_line, 11);
+	assert_string_equal(t->after, "db, release:done");
+	assert_int_equal(t->line_of[config_field_index(CONFIG_TYPE_AFTER)], 11);
 	t = config_type_find(&c, "release");
 	assert_int_equal(t->oneshot, 1);
 	assert_int_equal(t->set, CONFIG_TYPE_ONESHOT);

@@ -153,6 +153,9 @@ test_log_exec(void **state)
 	parse_error("log:((a{1,200}){1,200}){200}", "'log:((a{1,200}){1,200})"
 	    "{200}' is too complex");
 	parse_error("log:a{1", "'log:a{1' has a malformed interval");
+	/* Empty groups count too: glibc's regcomp overflows its stack. */
+	parse_error("log:((()){0,200}){1,200}", "'log:((()){0,200}){1,200}' "
+	    "is too complex");
 	parse_ok("log:[+*]+ (x{2,3})+ \\++ [[:digit:]]{1,255} ]", &p);
 	probe_free(&p);
 	parse_error("ready", "'ready' is not a probe (tcp:PORT, "
