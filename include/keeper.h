@@ -34,6 +34,12 @@
 int keeper_start(int isolate, int *status);
 
 /*
+ * Before keeper_start: fd (the control socket) belongs to the supervisor;
+ * the keeper closes its copy after the fork.
+ */
+void keeper_close_after_fork(int fd);
+
+/*
  * In the supervisor, once every group is stopped (^Z): asks the keeper to
  * stop the supervisor and then itself. Returns -1 without a keeper (the
  * supervisor then stops itself).

@@ -23,6 +23,7 @@
 #include <uv.h>
 
 #include "fmt.h"
+#include "history.h"
 
 struct proc;
 
@@ -32,6 +33,7 @@ struct proc_spec {
 	char **envp;           /* may be freed when proc_spawn returns */
 	struct fmt_source src; /* label of its lines; name/type must outlive the proc */
 	int quiet;             /* -q: read its output, log none of it */
+	struct history *history; /* each line goes here too; the proc refs it */
 	/* Called once when finished; status is the exit code or 128+signal. */
 	void (*done)(void *ctx, struct proc *p, int status, int termsig);
 	void *ctx;

@@ -84,4 +84,32 @@ int supervisor_all_ready(struct supervisor *sv, char **not_ready);
 /* Says whether a shutdown is under way. */
 int supervisor_stopping(struct supervisor *sv);
 
+struct history;
+
+/*
+ * The histories of the instances targets name (NAME or TYPE; every
+ * instance when n is 0), in ps order: returns 0 with *v (owned array of
+ * borrowed pointers) and *nv set, or -1 with *cause allocated when a
+ * target matches nothing.
+ */
+int supervisor_histories(struct supervisor *sv, const char *const *targets,
+    size_t n, struct history ***v, size_t *nv, char **cause);
+
+/* The width names are padded to in the log now. */
+size_t supervisor_label_width(struct supervisor *sv);
+
+/*
+ * What `tfrun start` sets up before the supervisor runs: the control
+ * socket's listening fd and path (-1 and NULL for none), the pid the user
+ * started (for "already running"), and, with -D, a pipe's write end that
+ * gets "ok\n" once every instance has been started (-1 for none).
+ */
+struct supervisor_setup {
+	int ctl_fd;
+	const char *ctl_path;
+	long pid;
+	int started_fd;
+};
+void supervisor_set_up(const struct supervisor_setup *setup);
+
 #endif

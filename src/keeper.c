@@ -55,6 +55,7 @@ static int keeper_down = -1;        /* keeper: its end of the pipe down */
 static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
 static int keeper_to_parent = -1;   /* supervisor: session reports */
 static volatile sig_atomic_t keeper_asked_stop; /* keeper: "T" reported */
+static int keeper_supervisor_only = -1; /* closed in the keeper */
 
 /* A set of pids, small and bounded. */
 struct keeper_set {
@@ -575,6 +576,8 @@ keeper_start(int isolate, int *status)
 	}
 	close(down[0]);
 	close(up[1]);
+	if (keeper_supervisor_only != -1)
+		close(keeper_supervisor_only);
 	fcntl(down[1], F_SETFL, fcntl(down[1], F_GETFL) | O_NONBLOCK);
 	keeper_down = down[1];
 	keeper_child = pid;
@@ -663,6 +666,13 @@ int
 keeper_fd(void)
 {
 	return keeper_from_parent;
+}
+
+/* Notes an fd for the supervisor only; see keeper.h. */
+void
+keeper_close_after_fork(int fd)
+{
+	keeper_supervisor_only = fd;
 }
 
 /* Asks the keeper to stop the supervisor; see keeper.h. */

@@ -93,14 +93,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	switch (cli.command) {
-	case CLI_START:
-	case CLI_RUN:
-	case CLI_CHECK:
-	case CLI_ENV:
-	case CLI_EXPORT:
-		break;
-	default:
+	if (cli.command == CLI_ATTACH) {
 		fprintf(stderr, "tfrun: %s: not implemented in this version\n",
 		    cli_command_name(cli.command));
 		cli_free(&cli);
@@ -127,8 +120,11 @@ main(int argc, char **argv)
 	case CLI_RUN:
 		status = cmd_run(&plan, &cli);
 		break;
-	default:
+	case CLI_START:
 		status = cmd_start(&plan, &cli);
+		break;
+	default:
+		status = cmd_ctl(plan.socket, &cli);
 		break;
 	}
 	plan_free(&plan);

@@ -36,6 +36,7 @@ struct proc {
 	int paused;
 	int detached;
 	int quiet;          /* its lines are read and not logged */
+	struct history *hist; /* a reference, or NULL */
 	unsigned long emitted; /* lines written so far, to see a new partial */
 	int status;
 	int termsig;
@@ -83,6 +84,7 @@ proc_close_cb(uv_handle_t *handle)
 	}
 	if (p->stdin_fd != -1)
 		close(p->stdin_fd);
+	history_unref(p->hist);
 	linebuf_free(&p->lb);
 	free(p);
 }
@@ -104,6 +106,8 @@ proc_emit(void *ctx, const char *line, size_t len)
 	p->emitted++;
 	if (!p->quiet)
 		output_line_cached(&p->src, &p->prefix, line, len);
+	if (p->hist != NULL)
+		history_add(p->hist, output_time_ms(), line, len);
 }
 
 /*
@@ -278,7 +282,6 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	p->done = spec->done;
 	p->ctx = spec->ctx;
 	p->quiet = spec->quiet;
-	linebuf_init(&p->lb, LINEBUF_MAX);
 
 	/*
 	 * One pipe made before the spawn and inherited as both stdout and
@@ -300,6 +303,9 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 		free(p);
 		return err;
 	}
+	linebuf_init(&p->lb, LINEBUF_MAX);
+	if ((p->hist = spec->history) != NULL)
+		history_ref(p->hist);
 
 	/*
 	 * A simple command is exec'd by the shell, so the program itself

@@ -24,7 +24,9 @@
 #include <uv.h>
 
 #include "buf.h"
+#include "ctl.h"
 #include "fsm.h"
+#include "history.h"
 #include "keeper.h"
 #include "output.h"
 #include "proc.h"
@@ -50,6 +52,7 @@ struct inst {
 	int pgid;              /* process group of the last run */
 	uint64_t started_at;   /* loop time of the last spawn */
 	uint64_t deadline;     /* loop time of the armed deadline; 0 none */
+	struct history *hist;  /* a reference: its runs hold one each */
 	struct inst *next_dead; /* in the graveyard */
 };
 
@@ -102,7 +105,11 @@ struct supervisor {
 	uint64_t last_signal_at;
 	int last_forwarded;    /* and whether the keeper passed it on */
 	size_t width;          /* the label width of the log */
+	struct ctl *ctl;       /* the control socket's server, or NULL */
 };
+
+/* What cmd_start set up; see supervisor_set_up. */
+static struct supervisor_setup sv_setup = { -1, NULL, 0, -1 };
 
 /* How often groups that outlived their leader are checked at shutdown. */
 #define SV_POLL_MS 20
@@ -127,6 +134,7 @@ static const int sv_signals[7] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 
 static void supervisor_settle(struct supervisor *);
 static void supervisor_deadline_cb(uv_timer_t *);
+static void supervisor_tell_started(struct supervisor *);
 static void supervisor_shutdown(struct supervisor *, enum sv_reason, int);
 static void inst_step(struct inst *, const struct fsm_event_data *);
 
@@ -282,6 +290,7 @@ inst_spawn(struct inst *in)
 	spec.src.type = pt->name;
 	spec.src.color = pt->color;
 	spec.quiet = pt->quiet;
+	spec.history = in->hist;
 	spec.done = inst_done;
 	spec.ctx = in;
 	in->started_at = uv_now(&sv->loop);
@@ -330,6 +339,14 @@ inst_remove(struct inst *in)
 	in->deadline = 0;
 	in->next_dead = in->sv->graveyard;
 	in->sv->graveyard = in;
+}
+
+/* Frees an instance (its run, if any, was detached). */
+static void
+inst_free(struct inst *in)
+{
+	history_unref(in->hist);
+	free(in);
 }
 
 /* Logs one of the table's messages about the instance. */
@@ -445,6 +462,7 @@ inst_new(struct supervisor *sv, struct sv_type *t, long n)
 	in->type = t;
 	in->n = n;
 	snprintf(in->name, sizeof in->name, "%s.%ld", t->pt->name, n);
+	in->hist = history_new(in->name, t->pt->name);
 	if (plan_port(sv->plan, t->pt, n, &in->port) != 0)
 		in->port = -1;
 	fsm_init(&in->fsm);
@@ -465,7 +483,7 @@ supervisor_sweep(struct supervisor *sv)
 
 	while ((in = sv->graveyard) != NULL) {
 		sv->graveyard = in->next_dead;
-		free(in);
+		inst_free(in);
 	}
 }
 
@@ -697,6 +715,9 @@ supervisor_close(struct supervisor *sv)
 	if (sv->keeper_watched)
 		uv_close((uv_handle_t *)&sv->keeper, NULL);
 	uv_close((uv_handle_t *)&sv->deadline, NULL);
+	ctl_stop(sv->ctl);
+	sv->ctl = NULL;
+	supervisor_tell_started(sv);
 	output_stop();
 }
 
@@ -797,6 +818,31 @@ supervisor_arm(struct supervisor *sv)
 }
 
 /*
+ * With -D: once every instance has been started (or tfrun is ending, with
+ * closing), tells the process waiting in the foreground, which then
+ * returns 0 and leaves tfrun in the background.
+ */
+static void
+supervisor_tell_started(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	if (sv_setup.started_fd == -1)
+		return;
+	if (!sv->closing) {
+		SV_EACH(sv, ti, k, in) {
+			if (!in->fsm.started && in->fsm.state != FSM_FAILED)
+				return;
+		}
+		if (write(sv_setup.started_fd, "ok\n", 3) < 0)
+			sv_setup.started_fd = sv_setup.started_fd;
+	}
+	close(sv_setup.started_fd);
+	sv_setup.started_fd = -1;
+}
+
+/*
  * Brings everything up to date after an event; see the top of the file.
  * Re-entrant calls (an action that settles) only ask for another round.
  */
@@ -825,6 +871,10 @@ supervisor_settle(struct supervisor *sv)
 	sv->settling = 0;
 	supervisor_sweep(sv);
 	supervisor_arm(sv);
+	if (!sv->closing) {
+		ctl_notify(sv->ctl);
+		supervisor_tell_started(sv);
+	}
 }
 
 /* The one shutdown path; supervisor_settle stops the layers. */
@@ -1190,7 +1240,7 @@ supervisor_scale(struct supervisor *sv, const char *type, long n,
 {
 	struct sv_type *t;
 	struct inst *in;
-	long k, port, old;
+	long k, port;
 
 	if (sv->reason != SV_RUNNING) {
 		*cause = xstrdup("tfrun is stopping");
@@ -1209,8 +1259,7 @@ supervisor_scale(struct supervisor *sv, const char *type, long n,
 		xasprintf(cause, "%s.%ld: port above 65535", type, n);
 		return -1;
 	}
-	old = t->count;
-	output_system("scale %s=%ld (from %s; was %ld)", type, n, origin, old);
+	output_system("scale %s=%ld (from %s)", type, n, origin);
 	t->count = n;
 	supervisor_grow_width(sv);
 	for (k = 1; k <= n; k++) {
@@ -1416,6 +1465,47 @@ supervisor_stopping(struct supervisor *sv)
 	return sv->reason != SV_RUNNING;
 }
 
+/* Keeps what cmd_start set up; see supervisor.h. */
+void
+supervisor_set_up(const struct supervisor_setup *setup)
+{
+	sv_setup = *setup;
+}
+
+/* Collects histories; see supervisor.h. */
+int
+supervisor_histories(struct supervisor *sv, const char *const *targets,
+    size_t n, struct history ***v, size_t *nv, char **cause)
+{
+	struct inst **m;
+	size_t i, j, k;
+
+	*v = NULL;
+	*nv = 0;
+	for (i = 0; i < (n == 0 ? 1 : n); i++) {
+		k = supervisor_match(sv, n == 0 ? NULL : targets[i], &m);
+		if (k == 0 && n > 0) {
+			supervisor_no_match(sv, targets[i], cause);
+			free(*v);
+			*v = NULL;
+			*nv = 0;
+			return -1;
+		}
+		*v = xreallocarray(*v, *nv + k + 1, sizeof **v);
+		for (j = 0; j < k; j++)
+			(*v)[(*nv)++] = m[j]->hist;
+		free(m);
+	}
+	return 0;
+}
+
+/* Returns the label width. */
+size_t
+supervisor_label_width(struct supervisor *sv)
+{
+	return sv->width;
+}
+
 /* Returns the loop. */
 uv_loop_t *
 supervisor_loop(struct supervisor *sv)
@@ -1507,6 +1597,14 @@ supervisor_run(const struct plan *plan)
 	/* Signals that came before the handlers were pending: now they run. */
 	keeper_unblock();
 
+	if (sv_setup.ctl_fd != -1) {
+		char *abs = realpath(plan->root, NULL);
+
+		sv.ctl = ctl_start(&sv, sv_setup.ctl_fd, sv_setup.ctl_path,
+		    (pid_t)sv_setup.pid, abs != NULL ? abs : plan->root);
+		free(abs);
+	}
+
 	/* What `tfrun check` would warn about, before anything starts. */
 	for (i = 0; i < plan->nwarnings; i++)
 		output_system("warning: %s", plan->warnings[i]);
@@ -1532,7 +1630,7 @@ supervisor_run(const struct plan *plan)
 	for (i = 0; i < sv.ntypes; i++) {
 		for (k = 0; k < sv.types[i].n; k++) {
 			if ((in = sv.types[i].v[k]) != NULL)
-				free(in);
+				inst_free(in);
 		}
 		free(sv.types[i].v);
 	}
