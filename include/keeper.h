@@ -42,6 +42,19 @@ int keeper_start(int isolate, int input, int *status);
 int keeper_input_fd(void);
 
 /*
+ * tfrun run --with, before keeper_start: once the supervisor reports the
+ * formation ready (keeper_report_ready), the keeper runs argv (execvp,
+ * with envp, in cwd) as its child in the terminal's foreground group;
+ * when it ends the formation is stopped, and keeper_start's status is the
+ * command's. Meanwhile ^C is the command's alone, and the keeper passes
+ * other signals to it. The arrays must outlive keeper_start.
+ */
+void keeper_set_command(char **argv, char **envp, const char *cwd);
+
+/* In the supervisor: the formation is ready (run --with). */
+int keeper_report_ready(void);
+
+/*
  * Before keeper_start: fd (the control socket) belongs to the supervisor;
  * the keeper closes its copy after the fork.
  */

@@ -81,6 +81,20 @@ int proc_has_tty(const struct proc *p);
 void proc_set_tap(struct proc *p, void (*fn)(void *ctx, const char *data,
     size_t len), void *ctx);
 
+/*
+ * Sets a function that gets each line as it is assembled (a log probe);
+ * it runs while the output's lock is held: it must not log.
+ */
+void proc_set_line_hook(struct proc *p, void (*fn)(void *ctx,
+    const char *line, size_t len), void *ctx);
+
+/*
+ * Notes (and forgets, once reaped) the pid of another process libuv
+ * spawned and will reap (an exec probe), for proc_owns_pid.
+ */
+void proc_claim(int pid);
+void proc_unclaim(int pid);
+
 /* Returns the partial line held now (what a prompt looks like). */
 size_t proc_partial(const struct proc *p, const char **data);
 

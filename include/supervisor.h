@@ -140,6 +140,8 @@ struct supervisor_setup {
 	const char *ctl_path;
 	long pid;
 	int started_fd;
+	int run_with;          /* tfrun run --with: tell the keeper when ready */
+	const long *counts;    /* run --with: instances per type, or NULL */
 };
 void supervisor_set_up(const struct supervisor_setup *setup);
 

@@ -72,7 +72,7 @@ cmd_start_daemon(const struct plan *p, int *started_fd)
 int
 cmd_start(const struct plan *p, const struct cli *cli)
 {
-	struct supervisor_setup setup = { -1, NULL, 0, -1 };
+	struct supervisor_setup setup = { -1, NULL, 0, -1, 0, NULL };
 	char *cause;
 	int status;
 

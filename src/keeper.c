@@ -39,6 +39,8 @@
 #include "keeper.h"
 #include "procfs.h"
 
+extern char **environ;
+
 #define KEEPER_MAX_PROCS 65536
 #define KEEPER_MAX_PIDS 4096
 
@@ -57,6 +59,12 @@ static int keeper_to_parent = -1;   /* supervisor: session reports */
 static volatile sig_atomic_t keeper_asked_stop; /* keeper: "T" reported */
 static int keeper_supervisor_only = -1; /* closed in the keeper */
 static int keeper_input_w = -1;     /* keeper: stdin goes on here */
+static volatile sig_atomic_t keeper_asked_run; /* keeper: "R" reported */
+static volatile sig_atomic_t keeper_cmd;        /* run --with: its pid */
+static char **keeper_cmd_argv;      /* run --with: the command, */
+static char **keeper_cmd_envp;      /* its environment, */
+static const char *keeper_cmd_cwd;  /* and where it runs */
+static int keeper_cmd_status;       /* its wait status, once ended */
 static int keeper_input_r = -1;     /* supervisor: the keeper's stdin */
 
 /* A set of pids, small and bounded. */
@@ -108,6 +116,16 @@ keeper_forward(int sig)
 	unsigned char c = (unsigned char)sig;
 	int saved = errno;
 
+	/*
+	 * While run --with's command runs, the terminal's ^C is its own (it
+	 * got it too, in the foreground group); other signals go to it.
+	 */
+	if (keeper_cmd > 0) {
+		if (sig != SIGINT && sig != SIGWINCH)
+			kill((pid_t)keeper_cmd, sig);
+		errno = saved;
+		return;
+	}
 	if (keeper_child > 0 && (keeper_down == -1 ||
 	    write(keeper_down, &c, 1) != 1))
 		kill((pid_t)keeper_child, sig);
@@ -317,6 +335,8 @@ keeper_read_reports(int fd)
 				    (pid_t)strtol(p + 1, NULL, 10));
 			else if (*p == 'T')
 				keeper_asked_stop = 1;
+			else if (*p == 'R')
+				keeper_asked_run = 1;
 		}
 		have = strlen(p);
 		memmove(buf, p, have);
@@ -386,6 +406,44 @@ keeper_pass_input(void)
 }
 
 /*
+ * run --with: the formation is ready: the command runs now, as the
+ * keeper's child in the terminal's foreground process group, with the
+ * terminal, as `tfrun run` would run it (but not exec'd).
+ */
+static void
+keeper_run_command(void)
+{
+	sigset_t none;
+	pid_t pid;
+	int sig;
+
+	keeper_asked_run = 0;
+	if (keeper_cmd_argv == NULL || keeper_cmd != 0)
+		return;
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "tfrun: run: %s\n", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		for (sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (keeper_cmd_cwd != NULL && chdir(keeper_cmd_cwd) != 0) {
+			fprintf(stderr, "tfrun: run: %s: %s\n", keeper_cmd_cwd,
+			    strerror(errno));
+			_exit(1);
+		}
+		environ = keeper_cmd_envp;
+		execvp(keeper_cmd_argv[0], keeper_cmd_argv);
+		fprintf(stderr, "tfrun: run: %s: %s\n", keeper_cmd_argv[0],
+		    errno == ENOENT ? "command not found" : strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	keeper_cmd = pid;
+}
+
+/*
  * The keeper's life: forward signals, note foreign children and reported
  * sessions, wait for the supervisor, then make sure nothing of the
  * formation is left. Returns tfrun's exit status.
@@ -415,11 +473,19 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 				done = 1;
 				break;
 			}
+			if (pid == keeper_cmd) {
+				/* run --with: done; the formation stops. */
+				keeper_cmd_status = st;
+				keeper_cmd = -1;
+				kill(child, SIGTERM);
+			}
 		}
 		if (done || (pid == -1 && errno == ECHILD))
 			break;
 		for (i = 0; i < seen.n; i++)
 			keeper_set_add(&keeper_foreign, seen.v[i]);
+		if (keeper_asked_run)
+			keeper_run_command();
 		/* ^Z to the keeper, or to the supervisor, which says "T". */
 		if (keeper_tstp || keeper_asked_stop) {
 			if (keeper_suspend(child, reports, keeper_tstp,
@@ -467,6 +533,11 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 			break;
 		nanosleep(&pause, NULL);
 	}
+	/* run --with: the command's status, once it has run. */
+	if (keeper_cmd == -1)
+		return WIFEXITED(keeper_cmd_status) ?
+		    WEXITSTATUS(keeper_cmd_status) :
+		    128 + WTERMSIG(keeper_cmd_status);
 	if (sig != 0) {
 		fprintf(stderr, "tfrun: the supervisor was killed by signal "
 		    "%d; what it had started was killed too\n", sig);
@@ -725,6 +796,24 @@ int
 keeper_fd(void)
 {
 	return keeper_from_parent;
+}
+
+/* Sets run --with's command; see keeper.h. */
+void
+keeper_set_command(char **argv, char **envp, const char *cwd)
+{
+	keeper_cmd_argv = argv;
+	keeper_cmd_envp = envp;
+	keeper_cmd_cwd = cwd;
+}
+
+/* Says the formation is ready; see keeper.h. */
+int
+keeper_report_ready(void)
+{
+	if (keeper_to_parent == -1)
+		return -1;
+	return write(keeper_to_parent, "R\n", 2) == 2 ? 0 : -1;
 }
 
 /* Notes an fd for the supervisor only; see keeper.h. */

@@ -80,7 +80,8 @@ main(int argc, char **argv)
 	 * killing it (keeper.c and the supervisor unblock them). Only
 	 * `start`: a blocked mask would be inherited by `run`'s command.
 	 */
-	if (cli.command == CLI_START && !cli.help)
+	if ((cli.command == CLI_START || (cli.command == CLI_RUN &&
+	    cli.nwith > 0)) && !cli.help)
 		keeper_block();
 	if (cli.command == CLI_VERSION) {
 		printf("tfrun %s\n", TFRUN_VERSION);

@@ -41,6 +41,8 @@ struct proc {
 	int tty;            /* the pipe is a pty's master */
 	void (*tap)(void *, const char *, size_t); /* raw output: attach */
 	void *tap_ctx;
+	void (*line_hook)(void *, const char *, size_t); /* log probes */
+	void *line_ctx;
 	struct history *hist; /* a reference, or NULL */
 	unsigned long emitted; /* lines written so far, to see a new partial */
 	int status;
@@ -113,6 +115,8 @@ proc_emit(void *ctx, const char *line, size_t len)
 		output_line_cached(&p->src, &p->prefix, line, len);
 	if (p->hist != NULL)
 		history_add(p->hist, output_time_ms(), line, len);
+	if (p->line_hook != NULL)
+		p->line_hook(p->line_ctx, line, len);
 }
 
 /*
@@ -528,6 +532,49 @@ proc_set_tap(struct proc *p, void (*fn)(void *, const char *, size_t),
 	p->tap_ctx = ctx;
 }
 
+/* Sets the line hook; see proc.h. */
+void
+proc_set_line_hook(struct proc *p, void (*fn)(void *, const char *, size_t),
+    void *ctx)
+{
+	p->line_hook = fn;
+	p->line_ctx = ctx;
+}
+
+/*
+ * Pids of other processes libuv reaps (exec probes): small, since only
+ * probes that run at once are here.
+ */
+static int *proc_claimed;
+static size_t proc_nclaimed;
+
+/* Notes a pid libuv will reap; see proc.h. */
+void
+proc_claim(int pid)
+{
+	proc_claimed = xreallocarray(proc_claimed, proc_nclaimed + 1,
+	    sizeof *proc_claimed);
+	proc_claimed[proc_nclaimed++] = pid;
+}
+
+/* Forgets it once reaped; see proc.h. */
+void
+proc_unclaim(int pid)
+{
+	size_t i;
+
+	for (i = 0; i < proc_nclaimed; i++) {
+		if (proc_claimed[i] == pid) {
+			proc_claimed[i] = proc_claimed[--proc_nclaimed];
+			break;
+		}
+	}
+	if (proc_nclaimed == 0) {
+		free(proc_claimed);
+		proc_claimed = NULL;
+	}
+}
+
 /* Returns the partial line held; see proc.h. */
 size_t
 proc_partial(const struct proc *p, const char **data)
@@ -634,9 +681,14 @@ int
 proc_owns_pid(int pid)
 {
 	const struct proc *p;
+	size_t i;
 
 	for (p = proc_all; p != NULL; p = p->next) {
 		if (!p->exited && p->process.pid == pid)
+			return 1;
+	}
+	for (i = 0; i < proc_nclaimed; i++) {
+		if (proc_claimed[i] == pid)
 			return 1;
 	}
 	return 0;

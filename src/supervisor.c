@@ -31,6 +31,7 @@
 #include "keeper.h"
 #include "output.h"
 #include "proc.h"
+#include "prober.h"
 #include "reaper.h"
 #include "sig.h"
 #include "supervisor.h"
@@ -54,6 +55,8 @@ struct inst {
 	uint64_t started_at;   /* loop time of the last spawn */
 	uint64_t deadline;     /* loop time of the armed deadline; 0 none */
 	struct history *hist;  /* a reference: its runs hold one each */
+	struct prober *prober; /* the readiness probe running, or NULL */
+	char not_ready[200];   /* why the probe did not pass */
 	int attached;          /* a tfrun attach client gets its output */
 	struct supervisor_tap tap;
 	struct winsize attach_ws; /* that client's window */
@@ -111,6 +114,9 @@ struct supervisor {
 	size_t width;          /* the label width of the log */
 	struct ctl *ctl;       /* the control socket's server, or NULL */
 	int tty_auto;          /* --tty auto means a pty: stdout is a tty */
+	uint64_t started_ms;   /* loop time of the start, for "ready in" */
+	int all_ready_logged;
+	int ordered;           /* readiness or order are used: say when ready */
 	uv_pipe_t input;       /* --stdin: the terminal's input, via the keeper */
 	int input_open;
 	char input_name[80];   /* the instance that gets it */
@@ -118,7 +124,7 @@ struct supervisor {
 };
 
 /* What cmd_start set up; see supervisor_set_up. */
-static struct supervisor_setup sv_setup = { -1, NULL, 0, -1 };
+static struct supervisor_setup sv_setup = { -1, NULL, 0, -1, 0, NULL };
 
 /* How often groups that outlived their leader are checked at shutdown. */
 #define SV_POLL_MS 20
@@ -144,8 +150,11 @@ static const int sv_signals[8] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 static void supervisor_settle(struct supervisor *);
 static void supervisor_deadline_cb(uv_timer_t *);
 static void supervisor_tell_started(struct supervisor *);
+static void supervisor_tell_ready(struct supervisor *);
 static void supervisor_shutdown(struct supervisor *, enum sv_reason, int);
 static void inst_step(struct inst *, const struct fsm_event_data *);
+static void inst_probe_start(struct inst *);
+static void inst_line(void *, const char *, size_t);
 
 /* Formats a time for messages: "5s", "2.5s", "1.24s". */
 static const char *
@@ -255,8 +264,9 @@ inst_done(void *ctx, struct proc *p, int status, int termsig)
 	struct supervisor *sv = in->sv;
 	struct fsm_event_data ev;
 
-	/* Only the current run feeds an attached client. */
+	/* Only the current run feeds an attached client or a probe. */
 	proc_set_tap(p, NULL, NULL);
+	proc_set_line_hook(p, NULL, NULL);
 	in->run = NULL;
 	if (termsig != 0)
 		output_system("%s terminated by %s", in->name,
@@ -313,6 +323,8 @@ inst_spawn(struct inst *in)
 	if (err == 0) {
 		if (in->attached)
 			proc_set_tap(in->run, in->tap.output, in->tap.ctx);
+		if (pt->ready.kind == PROBE_LOG)
+			proc_set_line_hook(in->run, inst_line, in);
 		in->pid = in->pgid = proc_pid(in->run);
 		in->host_pid = proc_host_pid(in->run);
 		keeper_report(in->host_pid);
@@ -349,9 +361,12 @@ inst_remove(struct inst *in)
 		t->n--;
 	if (in->run != NULL) {
 		proc_set_tap(in->run, NULL, NULL);
+		proc_set_line_hook(in->run, NULL, NULL);
 		proc_detach(in->run);
 		in->run = NULL;
 	}
+	prober_stop(in->prober);
+	in->prober = NULL;
 	if (in->attached) {
 		in->attached = 0;
 		in->tap.gone(in->tap.ctx);
@@ -391,13 +406,77 @@ inst_log(struct inst *in, const struct fsm_action *a)
 		    supervisor_seconds(uv_now(&in->sv->loop) - in->started_at));
 		break;
 	case FSM_LOG_NOT_READY:
-		output_system("%s not ready after %s", in->name,
-		    supervisor_seconds(in->type->pt->ready_timeout_ms));
+		output_system("%s not ready after %s (%s)", in->name,
+		    supervisor_seconds(in->type->pt->ready_timeout_ms),
+		    in->not_ready);
 		break;
 	case FSM_LOG_DEP_FAILED:
 		output_system("%s will not start: a process it waits for "
 		    "failed", in->name);
 		break;
+	}
+}
+
+/* The instance's probe passed. */
+static void
+inst_probe_ready(void *ctx)
+{
+	struct inst *in = ctx;
+
+	inst_event(in, FSM_EV_READY);
+	supervisor_settle(in->sv);
+}
+
+/* The instance's probe did not pass in time. */
+static void
+inst_probe_timeout(void *ctx, const char *why)
+{
+	struct inst *in = ctx;
+
+	snprintf(in->not_ready, sizeof in->not_ready, "%s", why);
+	inst_event(in, FSM_EV_NOT_READY);
+	supervisor_settle(in->sv);
+}
+
+/* A line of the instance, for a log probe (the output's lock is held). */
+static void
+inst_line(void *ctx, const char *line, size_t len)
+{
+	struct inst *in = ctx;
+
+	if (in->prober != NULL)
+		prober_line(in->prober, line, len);
+}
+
+/*
+ * Starts the readiness probe, with $PORT and $PS the instance's; exec
+ * probes get its environment. One that cannot run at all (a name where
+ * an address must be) is as good as one that never passes.
+ */
+static void
+inst_probe_start(struct inst *in)
+{
+	const struct plan_type *pt = in->type->pt;
+	struct prober_ops ops = { inst_probe_ready, inst_probe_timeout, in };
+	struct probe p;
+	char **envp, *cause = NULL;
+
+	if (probe_expand(&pt->ready, in->port, in->name, &p) != 0) {
+		xasprintf(&cause, "%s: not a valid probe for %s",
+		    pt->ready.text, in->name);
+	} else {
+		envp = env_envp(&in->sv->plan->env, in->port, in->name);
+		in->prober = prober_start(&in->sv->loop, &p,
+		    pt->ready_interval_ms, pt->ready_timeout_ms,
+		    in->sv->plan->root, envp, &ops, &cause);
+		envmap_free_envp(envp);
+		probe_free(&p);
+	}
+	if (in->prober == NULL) {
+		output_system("%s: %s", in->name, cause);
+		snprintf(in->not_ready, sizeof in->not_ready, "%s", cause);
+		free(cause);
+		inst_event(in, FSM_EV_NOT_READY);
 	}
 }
 
@@ -433,7 +512,11 @@ inst_apply(struct inst *in, const struct fsm_actions *acts)
 			in->deadline = 0;
 			break;
 		case FSM_PROBE_START:
+			inst_probe_start(in);
+			break;
 		case FSM_PROBE_STOP:
+			prober_stop(in->prober);
+			in->prober = NULL;
 			break;
 		case FSM_LOG:
 			inst_log(in, a);
@@ -463,7 +546,7 @@ inst_step(struct inst *in, const struct fsm_event_data *ev)
 	pol.restart = pt->restart;
 	pol.can_die = pt->can_die;
 	pol.oneshot = pt->oneshot;
-	pol.has_probe = 0;
+	pol.has_probe = pt->ready.kind != PROBE_NONE;
 	pol.timeout_ms = pt->timeout_ms;
 	pol.shutdown = in->sv->reason != SV_RUNNING;
 	/* A pair the table does not define changes nothing: a late event. */
@@ -840,6 +923,33 @@ supervisor_arm(struct supervisor *sv)
 }
 
 /*
+ * Once the whole formation is ready for the first time, says so, when
+ * readiness or order are used at all (SPEC 6b): a one-shot that is done
+ * counts as ready.
+ */
+static void
+supervisor_check_all_ready(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k, n = 0;
+
+	if (!sv->ordered || sv->all_ready_logged || sv->reason != SV_RUNNING)
+		return;
+	SV_EACH(sv, ti, k, in) {
+		if (!fsm_is_ready(&in->fsm) && !(in->type->pt->oneshot &&
+		    in->fsm.state == FSM_EXITED && in->fsm.done))
+			return;
+		n++;
+	}
+	if (n == 0)
+		return;
+	sv->all_ready_logged = 1;
+	output_system("all %zu instance%s ready in %s", n, n == 1 ? "" : "s",
+	    supervisor_seconds(uv_now(&sv->loop) - sv->started_ms));
+	supervisor_tell_ready(sv);
+}
+
+/*
  * With -D: once every instance has been started (or tfrun is ending, with
  * closing), tells the process waiting in the foreground, which then
  * returns 0 and leaves tfrun in the background.
@@ -889,6 +999,7 @@ supervisor_settle(struct supervisor *sv)
 		if (sv->reason != SV_RUNNING)
 			supervisor_stop_layer(sv);
 		supervisor_check_end(sv);
+		supervisor_check_all_ready(sv);
 	} while (sv->settle_again);
 	sv->settling = 0;
 	supervisor_sweep(sv);
@@ -1682,6 +1793,18 @@ supervisor_detach(struct supervisor *sv, const char *name)
 	output_system("%s: the client detached", name);
 }
 
+/*
+ * tfrun run --with: the formation is ready, so the keeper runs the
+ * command now.
+ */
+static void
+supervisor_tell_ready(struct supervisor *sv)
+{
+	(void)sv;
+	if (sv_setup.run_with)
+		keeper_report_ready();
+}
+
 /* Keeps what cmd_start set up; see supervisor.h. */
 void
 supervisor_set_up(const struct supervisor_setup *setup)
@@ -1771,10 +1894,17 @@ supervisor_run(const struct plan *plan)
 	sv.types = xcalloc(sv.ntypes + 1, sizeof *sv.types);
 	for (i = 0; i < sv.ntypes; i++) {
 		sv.types[i].pt = &plan->types[i];
-		sv.types[i].count = plan->types[i].count;
+		sv.types[i].count = sv_setup.counts != NULL ? sv_setup.counts[i] :
+		    plan->types[i].count;
 	}
 	sv.width = supervisor_width(&sv);
 	sv.tty_auto = isatty(STDOUT_FILENO);
+	sv.started_ms = uv_now(&sv.loop);
+	for (i = 0; i < sv.ntypes; i++) {
+		if (plan->types[i].ready.kind != PROBE_NONE ||
+		    plan->types[i].nafter > 0 || plan->types[i].oneshot)
+			sv.ordered = 1;
+	}
 	supervisor_read_winsize(&sv.winsize);
 
 	memset(&style, 0, sizeof style);
