@@ -277,6 +277,12 @@ char *config_spelling(const char *list, size_t i);
 /* Returns the index of the spelling in list that is name (len bytes), or -1. */
 int config_match(const char *list, const char *name, size_t len);
 
+/*
+ * Frees the value of kind at dst (a field of struct config, config_type
+ * or cli), then makes it a deep copy of the one at src, or empty if NULL.
+ */
+void config_copy(enum config_kind kind, void *dst, const void *src);
+
 /* Returns the name of value v of an enum kind ("on-failure"). */
 const char *config_word(enum config_kind kind, int v);
 

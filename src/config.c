@@ -1,23 +1,19 @@
 /*
  * config.c: tfrun's settings (SPEC section 8): the one table of settings,
  * the value kinds, tfrun.ini through inih, the TFRUN_* variables, and the
- * stacking of layers. Every setting is one row of config_settings; the
- * code below knows kinds, never individual settings.
+ * stacking of layers. The code knows kinds, never individual settings.
  *
  * tfrun.ini reaches inih through a reader that hands it one line per call
  * and counts them, so the handler knows its line (this inih is built
- * without INI_HANDLER_LINENO). The reader keeps only what inih cannot do
+ * without INI_HANDLER_LINENO). The reader does only what inih cannot do
  * for a user: it refuses over-long lines and NUL bytes (inih would split
- * or cut them), and it reads [section] lines itself, because inih cuts
- * section names to 49 bytes and a [process.TYPE] may be 71. Whether a line
- * was a pair or a continuation is seen from inih's calls, not predicted;
- * a line inih neither passed on nor skipped as a comment is a syntax
- * error, which inih counts but does not report beyond the first.
+ * or cut them), and reads [section] lines itself, as inih cuts section
+ * names to 49 bytes and a [process.TYPE] may be 71. Whether a line was a
+ * pair or a continuation is seen from inih's calls, not predicted.
  */
 #include <ctype.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -156,41 +152,38 @@ const struct config_setting config_settings[] = {
 const size_t config_nsettings = nitems(config_settings);
 #define END (config_settings + nitems(config_settings))
 
-/* Lists are a pointer followed by their count, whatever the struct. */
-_Static_assert(offsetof(struct config, nenv) == offsetof(struct config,
-    env) + sizeof(char **) && offsetof(struct config, ncan_die) ==
-    offsetof(struct config, can_die) + sizeof(char **) &&
-    offsetof(struct config, nquiet) == offsetof(struct config, quiet) +
-    sizeof(char **) && offsetof(struct cli, nwith) == offsetof(struct cli,
-    with) + sizeof(char **), "list layout");
+/* Lists are a pointer and then a count, whatever the struct. */
+#define LISTED(s, f) \
+    (offsetof(struct s, n##f) == offsetof(struct s, f) + sizeof(char **))
+_Static_assert(LISTED(config, env) && LISTED(config, can_die) &&
+    LISTED(config, quiet) && LISTED(cli, with), "list layout");
 _Static_assert(sizeof(enum config_color) == sizeof(int) &&
     sizeof(enum config_restart) == sizeof(int), "enums are ints");
 
-static const char *const config_when[] = { "auto", "always", "never", NULL };
-static const char *const config_formats[] = { "text", "json", NULL };
-static const char *const config_policies[] = {
-	"never", "on-failure", "always", NULL
-};
-
-/* What each kind accepts, and what is said of a value it refuses. */
+/*
+ * What each kind accepts, and what is said of a value it refuses. The
+ * words of a boolean are true (the first four) or false, in any case.
+ */
 static const struct {
-	const char *const *words;	/* enum kinds: the values, in order */
+	const char *words[9];	/* the values of a word kind, in order */
 	const char *what;
 } config_kinds[K(TYPES) + 1] = {
-	[K(BOOL)] = { NULL,
+	[K(BOOL)] = { { "true", "yes", "on", "1", "false", "no", "off", "0" },
 	    "is not a boolean (true/false, yes/no, on/off, 1/0)" },
-	[K(COLOR)] = { config_when, "must be auto, always or never" },
-	[K(TTY)] = { config_when, "must be auto, always or never" },
-	[K(LOG_FORMAT)] = { config_formats, "must be text or json" },
-	[K(RESTART)] = { config_policies,
+	[K(COLOR)] = { { "auto", "always", "never" },
+	    "must be auto, always or never" },
+	[K(TTY)] = { { "auto", "always", "never" },
+	    "must be auto, always or never" },
+	[K(LOG_FORMAT)] = { { "text", "json" }, "must be text or json" },
+	[K(RESTART)] = { { "never", "on-failure", "always" },
 	    "must be never, on-failure or always" },
-	[K(SIGNAL)] = { NULL, "is not a signal" },
-	[K(PORT)] = { NULL, "is not a port number (1-65535)" },
-	[K(PORT_STEP)] = { NULL, "is not a port step (1-65535)" },
-	[K(LINES)] = { NULL, "is not a number of lines" },
-	[K(SECONDS)] = { NULL, "is not a number of seconds" },
-	[K(INTERVAL)] = { NULL, "is not a number of seconds" },
-	[K(INSTANCE)] = { NULL, "is not an instance name (TYPE or TYPE.N)" }
+	[K(SIGNAL)] = { .what = "is not a signal" },
+	[K(PORT)] = { .what = "is not a port number (1-65535)" },
+	[K(PORT_STEP)] = { .what = "is not a port step (1-65535)" },
+	[K(LINES)] = { .what = "is not a number of lines" },
+	[K(SECONDS)] = { .what = "is not a number of seconds" },
+	[K(INTERVAL)] = { .what = "is not a number of seconds" },
+	[K(INSTANCE)] = { .what = "is not an instance name (TYPE or TYPE.N)" }
 };
 
 /* The state of one config_parse_ini call, shared by reader and handler. */
@@ -217,11 +210,7 @@ struct config_ini {
 unsigned
 config_field_index(unsigned field)
 {
-	unsigned i;
-
-	for (i = 0; i < CONFIG_NFIELDS && !(field & (1u << i)); i++)
-		;
-	return i < CONFIG_NFIELDS ? i : 0;
+	return field != 0 ? (unsigned)ffs((int)field) - 1 : 0;
 }
 
 /* Returns the name of value v of an enum kind. */
@@ -279,9 +268,8 @@ config_why(char **why, const char *s, size_t n, const char *what)
 }
 
 /*
- * Parses seconds with optional decimals ("5", "2.5", ".5", "1.") into
- * milliseconds, rounded up. Returns 0, -1 for another form, or -2 for
- * more than 86400 seconds (or 0 when positive).
+ * Parses seconds ("5", "2.5", ".5", "1.") into milliseconds, rounded up.
+ * Returns 0, -1 for another form, or -2 past 86400 (or for 0 if positive).
  */
 static int
 config_parse_seconds(const char *s, int positive, uint64_t *ms)
@@ -308,21 +296,17 @@ int
 config_parse_value(enum config_kind kind, const char *s, void *out,
     char **why)
 {
-	static const char *const bools[] = {
-		"true", "yes", "on", "1", "false", "no", "off", "0", NULL
-	};
-	const char *const *w = kind == K(BOOL) ? bools :
-	    config_kinds[kind].words;
+	const char *const *w = config_kinds[kind].words;
 	struct probe_after *after;
 	struct probe probe;
 	size_t i, n = strlen(s);
 	long v;
 	int rc = -1;
 
-	for (i = 0; w != NULL && w[i] != NULL && (kind == K(BOOL) ?
-	    strcasecmp(s, w[i]) : strcmp(s, w[i])) != 0; i++)
+	for (i = 0; w[i] != NULL && (kind == K(BOOL) ? strcasecmp(s, w[i]) :
+	    strcmp(s, w[i])) != 0; i++)
 		;
-	if (w != NULL && w[i] != NULL) {
+	if (w[i] != NULL) {
 		*(int *)out = kind == K(BOOL) ? (i < 4) : (int)i;
 		rc = 0;
 	} else if (kind >= K(PORT) && kind <= K(LINES)) {
@@ -359,11 +343,8 @@ config_parse_value(enum config_kind kind, const char *s, void *out,
 	return 0;
 }
 
-/*
- * Frees the value of kind at dst, then makes it a deep copy of the one at
- * src (or empty when src is NULL).
- */
-static void
+/* Frees the value of kind at dst, then deep-copies src's (none if NULL). */
+void
 config_copy(enum config_kind kind, void *dst, const void *src)
 {
 	char ***v = dst, **const *from = src;
@@ -387,9 +368,9 @@ config_copy(enum config_kind kind, void *dst, const void *src)
 }
 
 /*
- * Splits a comma-separated list into trimmed, non-empty items (type names
- * for CONFIG_K_TYPES) and adds them to the list at p, after emptying it
- * unless append. The first pass only checks, so a bad list changes nothing.
+ * Adds the trimmed items of a comma list (type names for CONFIG_K_TYPES)
+ * to the list at p, emptied first unless append. The first pass only
+ * checks, so that a bad list changes nothing.
  */
 static int
 config_set_list(enum config_kind kind, const char *s, void *p, int append,
@@ -482,10 +463,7 @@ config_free(struct config *c)
 	config_init(c);
 }
 
-/*
- * Makes c the built-in defaults (c's old content is not freed). An empty
- * default is an empty list, set.
- */
+/* Makes c the defaults (not freeing it); an empty one is an empty list. */
 void
 config_defaults(struct config *c)
 {
@@ -519,12 +497,10 @@ config_ini_error(struct config_ini *ci, unsigned line, const char *fmt, ...)
 static size_t
 config_type_add(struct config *c, const char *type, unsigned line)
 {
-	size_t i;
+	const struct config_type *t = config_type_find(c, type);
 
-	for (i = 0; i < c->ntypes; i++) {
-		if (strcmp(c->types[i].name, type) == 0)
-			return i;
-	}
+	if (t != NULL)
+		return (size_t)(t - c->types);
 	c->types = xreallocarray(c->types, c->ntypes + 1, sizeof *c->types);
 	memset(&c->types[c->ntypes], 0, sizeof *c->types);
 	c->types[c->ntypes].name = xstrdup(type);
@@ -702,14 +678,10 @@ int
 config_parse_ini(const char *fname, const char *buf, size_t len,
     struct config *c, char **cause)
 {
-	struct config_ini ci;
+	struct config_ini ci = { .fname = fname, .buf = buf, .len = len,
+	    .c = c };
 	int r;
 
-	memset(&ci, 0, sizeof ci);
-	ci.fname = fname;
-	ci.buf = buf;
-	ci.len = len;
-	ci.c = c;
 	r = ini_parse_stream(config_ini_reader, &ci, config_ini_handler, &ci);
 	/* inih's first error must be one the reader saw; say so if not. */
 	if (r < 0)
@@ -717,13 +689,11 @@ config_parse_ini(const char *fname, const char *buf, size_t len,
 	else if (r > 0 && (unsigned)r != ci.first_error)
 		config_ini_error(&ci, (unsigned)r, "syntax error");
 	free(ci.keyname);
-	if (ci.errors.len == 0) {
-		buf_free(&ci.errors);
-		return 0;
-	}
-	ci.errors.data[--ci.errors.len] = '\0';
-	*cause = buf_detach(&ci.errors);
-	return -1;
+	if (ci.errors.len > 0)
+		ci.errors.data[--ci.errors.len] = '\0';
+	*cause = ci.errors.len > 0 ? buf_detach(&ci.errors) : NULL;
+	buf_free(&ci.errors);
+	return *cause != NULL ? -1 : 0;
 }
 
 /* Reads the TFRUN_* variables into c; see config.h. */
@@ -803,9 +773,8 @@ config_stop_signal(const struct config *c, const char *type)
 {
 	const struct config_type *t = config_type_find(c, type);
 
-	if (t != NULL && (t->set & CONFIG_TYPE_STOP_SIGNAL))
-		return t->stop_signal;
-	return SIGTERM;
+	return t != NULL && (t->set & CONFIG_TYPE_STOP_SIGNAL) ?
+	    t->stop_signal : SIGTERM;
 }
 
 /* Returns type's stop timeout in milliseconds. */
@@ -814,9 +783,8 @@ config_timeout_ms(const struct config *c, const char *type)
 {
 	const struct config_type *t = config_type_find(c, type);
 
-	if (t != NULL && (t->set & CONFIG_TYPE_TIMEOUT))
-		return t->timeout_ms;
-	return (c->set & CONFIG_TIMEOUT) ? c->timeout_ms : 5000;
+	return t != NULL && (t->set & CONFIG_TYPE_TIMEOUT) ? t->timeout_ms :
+	    (c->set & CONFIG_TIMEOUT) ? c->timeout_ms : 5000;
 }
 
 /* Returns type's restart policy. */
@@ -825,9 +793,8 @@ config_restart_of(const struct config *c, const char *type)
 {
 	const struct config_type *t = config_type_find(c, type);
 
-	if (t != NULL && (t->set & CONFIG_TYPE_RESTART))
-		return t->restart;
-	return (c->set & CONFIG_RESTART) ? c->restart : CONFIG_RESTART_NEVER;
+	return t != NULL && (t->set & CONFIG_TYPE_RESTART) ? t->restart :
+	    (c->set & CONFIG_RESTART) ? c->restart : CONFIG_RESTART_NEVER;
 }
 
 /*
