@@ -22,40 +22,34 @@
 /* The largest count a formation may name here (the largest port step). */
 #define CLI_MAX_COUNT 65535
 
-/* How a command's operands are checked (FORM_NAME: NAME or TYPE). */
-enum cli_form { FORM_ANY, FORM_NAME, FORM_SCALE, FORM_SIGNAL, FORM_START,
-    FORM_EXPORT, FORM_HELP };
-
 /*
- * The commands and their operands: at least min, at most max, of a form;
- * few is said when there are fewer (or, with max set, more).
+ * The commands and their operands: at least min, at most max; few is
+ * said when there are fewer (or, with max set, more). Their forms are
+ * checked by cli_check_operands.
  */
 static const struct {
 	const char *name;
 	size_t min, max;
-	enum cli_form form;
 	const char *few;
 } cli_commands[] = {
-	[CLI_NONE] = { "", 0, 0, FORM_ANY, NULL },
-	[CLI_START] = { "start", 0, SIZE_MAX, FORM_START, NULL },
-	[CLI_RUN] = { "run", 1, SIZE_MAX, FORM_ANY, "a command is required" },
-	[CLI_CHECK] = { "check", 0, 0, FORM_ANY, NULL },
-	[CLI_ENV] = { "env", 0, 1, FORM_ANY, NULL },
-	[CLI_EXPORT] = { "export", 2, 2, FORM_EXPORT,
-	    "expected FORMAT and DIR" },
-	[CLI_PS] = { "ps", 0, 0, FORM_ANY, NULL },
-	[CLI_SCALE] = { "scale", 1, SIZE_MAX, FORM_SCALE, "expected TYPE=N" },
-	[CLI_RESTART] = { "restart", 0, SIZE_MAX, FORM_NAME, NULL },
-	[CLI_STOP] = { "stop", 1, SIZE_MAX, FORM_NAME,
-	    "expected NAME or TYPE" },
-	[CLI_SIGNAL] = { "signal", 2, SIZE_MAX, FORM_SIGNAL,
+	[CLI_NONE] = { "", 0, 0, NULL },
+	[CLI_START] = { "start", 0, SIZE_MAX, NULL },
+	[CLI_RUN] = { "run", 1, SIZE_MAX, "a command is required" },
+	[CLI_CHECK] = { "check", 0, 0, NULL },
+	[CLI_ENV] = { "env", 0, 1, NULL },
+	[CLI_EXPORT] = { "export", 2, 2, "expected FORMAT and DIR" },
+	[CLI_PS] = { "ps", 0, 0, NULL },
+	[CLI_SCALE] = { "scale", 1, SIZE_MAX, "expected TYPE=N" },
+	[CLI_RESTART] = { "restart", 0, SIZE_MAX, NULL },
+	[CLI_STOP] = { "stop", 1, SIZE_MAX, "expected NAME or TYPE" },
+	[CLI_SIGNAL] = { "signal", 2, SIZE_MAX,
 	    "expected SIGNAL and NAME or TYPE" },
-	[CLI_LOGS] = { "logs", 0, SIZE_MAX, FORM_NAME, NULL },
-	[CLI_WAIT] = { "wait", 0, 0, FORM_ANY, NULL },
-	[CLI_ATTACH] = { "attach", 1, 1, FORM_NAME, "expected one NAME" },
-	[CLI_QUIT] = { "quit", 0, 0, FORM_ANY, NULL },
-	[CLI_HELP] = { "help", 0, 1, FORM_HELP, NULL },
-	[CLI_VERSION] = { "version", 0, 0, FORM_ANY, NULL }
+	[CLI_LOGS] = { "logs", 0, SIZE_MAX, NULL },
+	[CLI_WAIT] = { "wait", 0, 0, NULL },
+	[CLI_ATTACH] = { "attach", 1, 1, "expected one NAME" },
+	[CLI_QUIT] = { "quit", 0, 0, NULL },
+	[CLI_HELP] = { "help", 0, 1, NULL },
+	[CLI_VERSION] = { "version", 0, 0, NULL }
 };
 
 /* An option met, to check against the command once it is known. */
@@ -231,17 +225,6 @@ cli_option(struct cli *cli, struct cli_opt **opts, size_t *nopts, int argc,
 	return rc;
 }
 
-/* Tells whether s is TYPE=N, or with bare also TYPE; *len: TYPE's. */
-static int
-cli_type_count(const char *s, int bare, size_t *len)
-{
-	const char *eq = strchr(s, '=');
-
-	*len = eq != NULL ? (size_t)(eq - s) : strlen(s);
-	return procfile_valid_name(s, *len) && (eq == NULL ? bare :
-	    eq[1] != '\0' && strspn(eq + 1, "0123456789") == strlen(eq + 1));
-}
-
 /*
  * Checks the number and form of the command's operands, and -m: they are
  * usage errors like a malformed flag. Whether types exist and counts fit
@@ -250,46 +233,50 @@ cli_type_count(const char *s, int bare, size_t *len)
 static int
 cli_check_operands(const struct cli *cli, char **cause)
 {
-	const char *name = cli_command_name(cli->command), *a;
-	enum cli_form form = cli_commands[cli->command].form;
-	size_t i, j, len, max = cli_commands[cli->command].max;
+	enum cli_command c = cli->command;
+	const char *name = cli_command_name(c), *a, *eq;
+	size_t i, j, len, max = cli_commands[c].max;
 	struct formation_spec fs;
-	int sig, rc = 0;
+	int sig, typed, rc = 0;
 
-	if (cli->nargs < cli_commands[cli->command].min || (cli->nargs > max &&
-	    cli_commands[cli->command].few != NULL))
-		return cli_fail(cause, name, ": ", NULL,
-		    cli_commands[cli->command].few);
+	if (cli->nargs < cli_commands[c].min || (cli->nargs > max &&
+	    cli_commands[c].few != NULL))
+		return cli_fail(cause, name, ": ", NULL, cli_commands[c].few);
 	for (i = 0; i < cli->nargs && rc == 0; i++) {
 		a = cli->args[i];
+		/* As TYPE=N or TYPE: a valid TYPE (len bytes), N a number. */
+		eq = strchr(a, '=');
+		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
+		typed = procfile_valid_name(a, len) && (eq == NULL ||
+		    (eq[1] != '\0' && strspn(eq + 1, "0123456789") ==
+		    strlen(eq + 1)));
 		if (i >= max)
 			rc = cli_fail(cause, name, ": unexpected operand ", a,
 			    "");
-		else if (form == FORM_HELP && cli_command_lookup(a) == CLI_NONE)
+		else if (c == CLI_HELP && cli_command_lookup(a) == CLI_NONE)
 			rc = cli_fail(cause, name, ": unknown command ", a, "");
-		else if (form == FORM_EXPORT && i == 0 &&
-		    export_find(a) == NULL)
+		else if (c == CLI_EXPORT && i == 0 && export_find(a) == NULL)
 			rc = cli_fail(cause, name, ": unknown format ", a,
 			    " (systemd, supervisord, runit or kubernetes)");
-		else if (form == FORM_EXPORT && i == 1 && *a == '\0')
+		else if (c == CLI_EXPORT && i == 1 && *a == '\0')
 			rc = cli_fail(cause, name, ": DIR is empty", NULL, "");
-		else if (form == FORM_EXPORT && i == 1 && cli->image == NULL &&
+		else if (c == CLI_EXPORT && i == 1 && cli->image == NULL &&
 		    strcmp(cli->args[0], "kubernetes") == 0)
 			rc = cli_fail(cause, name,
 			    ": kubernetes needs --image IMAGE", NULL, "");
-		else if (form == FORM_SCALE && !cli_type_count(a, 0, &len))
+		else if (c == CLI_SCALE && (!typed || eq == NULL))
 			rc = cli_fail(cause, name, ": ", a, " is not TYPE=N");
-		else if (form == FORM_SIGNAL && i == 0 &&
-		    sig_parse(a, &sig) != 0)
+		else if (c == CLI_SIGNAL && i == 0 && sig_parse(a, &sig) != 0)
 			rc = cli_fail(cause, name, ": ", a, " is not a signal");
-		else if ((form == FORM_NAME || (form == FORM_SIGNAL &&
-		    i > 0)) && !procfile_valid_instance(a))
+		else if ((c == CLI_RESTART || c == CLI_STOP || c == CLI_LOGS ||
+		    c == CLI_ATTACH || (c == CLI_SIGNAL && i > 0)) &&
+		    !procfile_valid_instance(a))
 			rc = cli_fail(cause, name, ": ", a,
 			    " is not NAME (TYPE.N) or TYPE");
-		else if (form == FORM_START && !cli_type_count(a, 1, &len))
+		else if (c == CLI_START && !typed)
 			rc = cli_fail(cause, "", "", a,
 			    ": expected TYPE or TYPE=N (N a whole number)");
-		for (j = 0; form == FORM_START && rc == 0 && j < i; j++) {
+		for (j = 0; c == CLI_START && rc == 0 && j < i; j++) {
 			if (strncmp(cli->args[j], a, len) == 0 &&
 			    (cli->args[j][len] == '\0' ||
 			    cli->args[j][len] == '='))
