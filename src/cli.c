@@ -133,22 +133,23 @@ cli_find(const char *name, size_t len, char letter, enum cli_command c,
 {
 	const struct config_setting *r;
 	const char *p;
-	int any;
+	int any, n;
 
 	for (any = 0; any < 2; any++) {
 		for (r = config_settings; r < config_settings +
 		    config_nsettings; r++) {
-			for (*neg = 0; *neg < 2 && (any || cli_takes(r, c));
-			    (*neg)++) {
+			for (n = 0; n < 2 && (any || cli_takes(r, c)); n++) {
 				if (letter == '\0')
-					*j = config_match(*neg ? r->negs :
+					*j = config_match(n ? r->negs :
 					    r->flags, name, len);
 				else
-					*j = *neg == 0 && r->letters != NULL &&
+					*j = n == 0 && r->letters != NULL &&
 					    (p = strchr(r->letters, letter)) !=
 					    NULL ? (int)(p - r->letters) : -1;
-				if (*j >= 0)
+				if (*j >= 0) {
+					*neg = n;
 					return r;
+				}
 			}
 		}
 	}

@@ -387,8 +387,8 @@ config_set_list(enum config_kind kind, const char *s, void *p, int append,
 		q = s;
 		do {
 			a = q + strspn(q, " \t");
-			for (z = q += strcspn(q, ","); z > a && (z[-1] == ' ' ||
-			    z[-1] == '\t'); z--)
+			q += strcspn(q, ",");
+			for (z = q; z > a && strchr(" \t", z[-1]) != NULL; z--)
 				;
 			if (a == z)
 				return config_why(why, s, strlen(s),
@@ -616,11 +616,9 @@ config_ini_handler(void *user, const char *section, const char *name,
 	if (cont && ci->key != NULL && ci->key->kind < K(FILES))
 		config_ini_error(ci, ci->lineno, "indented line continues "
 		    "'%s', which takes one value", ci->keyname);
-	else if (cont && (s = ci->key) != NULL && ci->comma_end != 0) {
-		memmove(ci->errors.data + ci->comma, ci->errors.data +
-		    ci->comma_end, ci->errors.len - ci->comma_end + 1);
-		ci->errors.len -= ci->comma_end - ci->comma;
-	} else if (!cont) {
+	else if (cont)
+		s = ci->key;
+	else {
 		ci->prev_name = *name != '\0';
 		free(ci->keyname);
 		ci->keyname = config_printable(name);
@@ -638,6 +636,12 @@ config_ini_handler(void *user, const char *section, const char *name,
 			    "[tfrun" : "[process.", ci->section == IN_TFRUN ?
 			    "" : ci->c->types[ci->type].name);
 		s = s == END ? NULL : s;
+	}
+	/* The list goes on: the ',' ending its last line was no mistake. */
+	if (cont && s != NULL && ci->comma_end != 0) {
+		memmove(ci->errors.data + ci->comma, ci->errors.data +
+		    ci->comma_end, ci->errors.len - ci->comma_end + 1);
+		ci->errors.len -= ci->comma_end - ci->comma;
 	}
 	ci->key = NULL;
 	ci->comma_end = 0;
