@@ -27,4 +27,10 @@ int cmd_run(const struct plan *p, const struct cli *cli);
 /* Runs the formation until it stops. */
 int cmd_start(const struct plan *p, const struct cli *cli);
 
+/*
+ * A client command (ps, scale, restart, stop, signal, logs, wait, quit)
+ * against the control socket at path (SPEC section 7).
+ */
+int cmd_ctl(const char *path, const struct cli *cli);
+
 #endif

@@ -31,7 +31,21 @@
  * not root) with its own /proc; when the kernel refuses that, the reason
  * is printed and -2 is returned.
  */
-int keeper_start(int isolate, int *status);
+int keeper_start(int isolate, int input, int *status);
+
+/*
+ * With input (--stdin), the keeper reads its stdin (the terminal: it is
+ * in the terminal's foreground process group, the supervisor is not) and
+ * passes it on: in the supervisor, keeper_input_fd is the read end of that
+ * pipe (its end of file is stdin's); -1 otherwise.
+ */
+int keeper_input_fd(void);
+
+/*
+ * Before keeper_start: fd (the control socket) belongs to the supervisor;
+ * the keeper closes its copy after the fork.
+ */
+void keeper_close_after_fork(int fd);
 
 /*
  * In the supervisor, once every group is stopped (^Z): asks the keeper to

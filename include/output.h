@@ -47,6 +47,9 @@ int output_start(uv_loop_t *loop, const struct fmt_style *style,
  * the writer once. The time of every line in the group is read once.
  */
 void output_begin(void);
+
+/* The time output_begin read, in milliseconds since the epoch. */
+uint64_t output_time_ms(void);
 void output_line(const struct fmt_source *src, const char *text, size_t len);
 
 /*

@@ -84,4 +84,63 @@ int supervisor_all_ready(struct supervisor *sv, char **not_ready);
 /* Says whether a shutdown is under way. */
 int supervisor_stopping(struct supervisor *sv);
 
+struct history;
+
+/*
+ * The histories of the instances targets name (NAME or TYPE; every
+ * instance when n is 0), in ps order: returns 0 with *v (owned array of
+ * borrowed pointers) and *nv set, or -1 with *cause allocated when a
+ * target matches nothing.
+ */
+int supervisor_histories(struct supervisor *sv, const char *const *targets,
+    size_t n, struct history ***v, size_t *nv, char **cause);
+
+/*
+ * tfrun attach (SPEC section 6a): output gets every byte the instance
+ * writes, raw, as long as the client is attached (across restarts); gone
+ * says the instance is no more (scaled away, tfrun ending).
+ */
+struct supervisor_tap {
+	void (*output)(void *ctx, const char *data, size_t len);
+	void (*gone)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * Attaches tap to the instance named name, its pty (if it has one) sized
+ * cols x rows, and sends it the partial line shown now (a prompt). Returns
+ * 0 with *tty set (1 for a pty, 0 for pipes), or -1 with *cause allocated
+ * (no such instance; another client is attached).
+ */
+int supervisor_attach(struct supervisor *sv, const char *name, unsigned cols,
+    unsigned rows, const struct supervisor_tap *tap, int *tty, char **cause);
+
+/* Input from the attached client, to the instance's pty or stdin pipe. */
+void supervisor_attach_input(struct supervisor *sv, const char *name,
+    const char *data, size_t len);
+
+/* The attached client's window changed size. */
+void supervisor_attach_resize(struct supervisor *sv, const char *name,
+    unsigned cols, unsigned rows);
+
+/* The client has gone: the instance goes on as before. */
+void supervisor_detach(struct supervisor *sv, const char *name);
+
+/* The width names are padded to in the log now. */
+size_t supervisor_label_width(struct supervisor *sv);
+
+/*
+ * What `tfrun start` sets up before the supervisor runs: the control
+ * socket's listening fd and path (-1 and NULL for none), the pid the user
+ * started (for "already running"), and, with -D, a pipe's write end that
+ * gets "ok\n" once every instance has been started (-1 for none).
+ */
+struct supervisor_setup {
+	int ctl_fd;
+	const char *ctl_path;
+	long pid;
+	int started_fd;
+};
+void supervisor_set_up(const struct supervisor_setup *setup);
+
 #endif

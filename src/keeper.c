@@ -47,7 +47,7 @@
  * them: it kills the keeper, and the supervisor then kills the formation.
  */
 static const int keeper_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
-	SIGUSR2 };
+	SIGUSR2, SIGWINCH };
 
 static volatile sig_atomic_t keeper_child; /* the supervisor's pid */
 static volatile sig_atomic_t keeper_tstp;  /* ^Z: stop the formation */
@@ -55,6 +55,9 @@ static int keeper_down = -1;        /* keeper: its end of the pipe down */
 static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
 static int keeper_to_parent = -1;   /* supervisor: session reports */
 static volatile sig_atomic_t keeper_asked_stop; /* keeper: "T" reported */
+static int keeper_supervisor_only = -1; /* closed in the keeper */
+static int keeper_input_w = -1;     /* keeper: stdin goes on here */
+static int keeper_input_r = -1;     /* supervisor: the keeper's stdin */
 
 /* A set of pids, small and bounded. */
 struct keeper_set {
@@ -350,6 +353,39 @@ keeper_reap(void)
 }
 
 /*
+ * --stdin: the terminal's input, read here because the keeper is in the
+ * terminal's foreground process group (a read from the supervisor's would
+ * stop it with SIGTTIN), goes on to the supervisor as it comes, line by
+ * line in the terminal's normal mode. Its end is passed on as an end.
+ */
+static void
+keeper_pass_input(void)
+{
+	char buf[4096];
+	ssize_t n, w, off;
+
+	n = read(STDIN_FILENO, buf, sizeof buf);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(keeper_input_w);
+		keeper_input_w = -1;
+		return;
+	}
+	for (off = 0; off < n; off += w) {
+		if ((w = write(keeper_input_w, buf + off, (size_t)(n - off))) <= 0) {
+			if (w == -1 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			close(keeper_input_w);
+			keeper_input_w = -1;
+			return;
+		}
+	}
+}
+
+/*
  * The keeper's life: forward signals, note foreign children and reported
  * sessions, wait for the supervisor, then make sure nothing of the
  * formation is left. Returns tfrun's exit status.
@@ -359,7 +395,7 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	static struct keeper_set seen;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	int status = 0, st, round, sig, done = 0;
 	size_t i;
 	pid_t pid;
@@ -394,20 +430,25 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 			keeper_tstp = 0;
 			continue;
 		}
-		pfd.fd = reports;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
+		pfd[0].fd = reports;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = keeper_input_w != -1 ? STDIN_FILENO : -1;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
 		/*
 		 * SIGCHLD and SIGTSTP are blocked except inside ppoll: no
 		 * lost wake-up, and no timer.
 		 */
-		if (ppoll(&pfd, reports != -1 ? 1 : 0, NULL, waitmask) > 0 &&
-		    (pfd.revents & POLLIN) != 0)
+		if (ppoll(pfd, 2, NULL, waitmask) > 0 &&
+		    (pfd[0].revents & POLLIN) != 0)
 			keeper_read_reports(reports);
-		if (pfd.revents & (POLLHUP | POLLERR)) {
+		if (pfd[0].revents & (POLLHUP | POLLERR)) {
 			keeper_read_reports(reports);
 			reports = -1;
 		}
+		if (pfd[1].revents != 0)
+			keeper_pass_input();
 	}
 	keeper_child = 0;
 	if (reports != -1)
@@ -508,12 +549,12 @@ keeper_mount_proc(void)
 
 /* Forks the supervisor; see keeper.h. */
 int
-keeper_start(int isolate, int *status)
+keeper_start(int isolate, int input, int *status)
 {
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
 	struct sigaction sa;
 	sigset_t block, waitmask;
-	int down[2], up[2];
+	int down[2], up[2], in[2];
 	size_t i;
 	pid_t pid;
 
@@ -532,6 +573,10 @@ keeper_start(int isolate, int *status)
 		close(down[0]);
 		close(down[1]);
 		return -1;
+	}
+	if (input && pipe2(in, O_CLOEXEC) == 0) {
+		keeper_input_r = in[0];
+		keeper_input_w = in[1];
 	}
 
 	/*
@@ -560,6 +605,10 @@ keeper_start(int isolate, int *status)
 		 */
 		close(down[1]);
 		close(up[0]);
+		if (keeper_input_w != -1) {
+			close(keeper_input_w);
+			keeper_input_w = -1;
+		}
 		fcntl(down[0], F_SETFL, fcntl(down[0], F_GETFL) | O_NONBLOCK);
 		keeper_from_parent = down[0];
 		keeper_to_parent = up[1];
@@ -575,6 +624,12 @@ keeper_start(int isolate, int *status)
 	}
 	close(down[0]);
 	close(up[1]);
+	if (keeper_supervisor_only != -1)
+		close(keeper_supervisor_only);
+	if (keeper_input_r != -1) {
+		close(keeper_input_r);
+		keeper_input_r = -1;
+	}
 	fcntl(down[1], F_SETFL, fcntl(down[1], F_GETFL) | O_NONBLOCK);
 	keeper_down = down[1];
 	keeper_child = pid;
@@ -658,11 +713,25 @@ keeper_unblock(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* The supervisor's end of the input pipe; see keeper.h. */
+int
+keeper_input_fd(void)
+{
+	return keeper_input_r;
+}
+
 /* The supervisor's end of the keeper's pipe. */
 int
 keeper_fd(void)
 {
 	return keeper_from_parent;
+}
+
+/* Notes an fd for the supervisor only; see keeper.h. */
+void
+keeper_close_after_fork(int fd)
+{
+	keeper_supervisor_only = fd;
 }
 
 /* Asks the keeper to stop the supervisor; see keeper.h. */

@@ -18,6 +18,7 @@
 #include "keeper.h"
 #include "cmd.h"
 #include "plan.h"
+#include "proc.h"
 #include "xmalloc.h"
 
 extern char **environ;
@@ -63,6 +64,9 @@ main(int argc, char **argv)
 	char *cause;
 	int status;
 
+	/* A pty instance's exec shim: nothing else may run before it. */
+	if (argc >= 3 && strcmp(argv[1], PROC_SHIM_ARG) == 0)
+		return proc_exec_shim(argc, argv);
 	main_open_std_fds();
 
 	if (cli_parse(argc, argv, &cli, &cause) != 0) {
@@ -93,20 +97,6 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	switch (cli.command) {
-	case CLI_START:
-	case CLI_RUN:
-	case CLI_CHECK:
-	case CLI_ENV:
-	case CLI_EXPORT:
-		break;
-	default:
-		fprintf(stderr, "tfrun: %s: not implemented in this version\n",
-		    cli_command_name(cli.command));
-		cli_free(&cli);
-		return 1;
-	}
-
 	if (plan_load(&plan, &cli, environ, &cause) != 0) {
 		main_print_cause(cause);
 		free(cause);
@@ -127,8 +117,11 @@ main(int argc, char **argv)
 	case CLI_RUN:
 		status = cmd_run(&plan, &cli);
 		break;
-	default:
+	case CLI_START:
 		status = cmd_start(&plan, &cli);
+		break;
+	default:
+		status = cmd_ctl(plan.socket, &cli);
 		break;
 	}
 	plan_free(&plan);

@@ -78,6 +78,7 @@ static struct {
 	struct fmt_time time;     /* loop thread only: the current group's time */
 	time_t time_sec;          /* loop thread only: second of time.hms */
 	unsigned long time_stamp; /* loop thread only: changes with time.hms */
+	uint64_t now_ms;          /* loop thread only: the group's time */
 } out = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	.done = PTHREAD_COND_INITIALIZER, .wake = -1 };
 
@@ -276,6 +277,7 @@ output_clock(void)
 	char date[32];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	out.now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	if (out.style.json) {
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
@@ -288,6 +290,13 @@ output_clock(void)
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(out.time.hms, sizeof out.time.hms, "%H:%M:%S", &tm);
 	}
+}
+
+/* The time of the current group of lines; see output.h. */
+uint64_t
+output_time_ms(void)
+{
+	return out.now_ms;
 }
 
 /* Takes the lock for a group of lines. */

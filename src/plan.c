@@ -619,6 +619,27 @@ plan_pwd(struct plan *p)
 	free(abs);
 }
 
+/*
+ * Resolves the control socket's and -D's log file's paths: tfrun.ini's
+ * relative to the root, the command line's as given, else in the root.
+ */
+static void
+plan_paths(struct plan *p)
+{
+	if ((p->cfg.set & CONFIG_SOCKET) && plan_from_ini(p, CONFIG_SOCKET))
+		p->socket = plan_join(p->root, p->cfg.socket);
+	else if (p->cfg.set & CONFIG_SOCKET)
+		p->socket = xstrdup(p->cfg.socket);
+	else
+		p->socket = plan_join(p->root, ".tfrun.sock");
+	if ((p->cfg.set & CONFIG_LOG_FILE) && plan_from_ini(p, CONFIG_LOG_FILE))
+		p->log_file = plan_join(p->root, p->cfg.log_file);
+	else if (p->cfg.set & CONFIG_LOG_FILE)
+		p->log_file = xstrdup(p->cfg.log_file);
+	else
+		p->log_file = plan_join(p->root, ".tfrun.log");
+}
+
 /* Builds the plan; see plan.h. */
 int
 plan_load(struct plan *p, const struct cli *cli, char *const *envp,
@@ -649,6 +670,14 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 	config_apply(&p->cfg, &vars);
 	config_apply(&p->cfg, &cli->flags);
 
+	/*
+	 * The client commands need only the socket: a broken Procfile or
+	 * .env must not keep `tfrun ps` or `tfrun quit` from working.
+	 */
+	if (cli->command >= CLI_PS && cli->command <= CLI_QUIT) {
+		plan_paths(p);
+		goto done;
+	}
 	procfile_ok = plan_load_procfile(p, &e, &ini, cli->command) == 0;
 	plan_load_env(p, &e, envp);
 	plan_pwd(p);
@@ -665,20 +694,8 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 	p->nwarnings = p->env.nwarnings;
 	p->env.warnings = NULL;
 	p->env.nwarnings = 0;
-
-	if ((p->cfg.set & CONFIG_SOCKET) && plan_from_ini(p, CONFIG_SOCKET))
-		p->socket = plan_join(p->root, p->cfg.socket);
-	else if (p->cfg.set & CONFIG_SOCKET)
-		p->socket = xstrdup(p->cfg.socket);
-	else
-		p->socket = plan_join(p->root, ".tfrun.sock");
-	if ((p->cfg.set & CONFIG_LOG_FILE) && plan_from_ini(p, CONFIG_LOG_FILE))
-		p->log_file = plan_join(p->root, p->cfg.log_file);
-	else if (p->cfg.set & CONFIG_LOG_FILE)
-		p->log_file = xstrdup(p->cfg.log_file);
-	else
-		p->log_file = plan_join(p->root, ".tfrun.log");
-
+	plan_paths(p);
+done:
 	config_free(&vars);
 	config_free(&ini);
 	if (e.n > 0) {
@@ -712,6 +729,19 @@ plan_free(struct plan *p)
 		free(p->warnings[i]);
 	free(p->warnings);
 	memset(p, 0, sizeof *p);
+}
+
+/* Finds the type whose instance gets the terminal's input; see plan.h. */
+const struct plan_type *
+plan_stdin_type(const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntypes; i++) {
+		if (p->types[i].stdin_instance > 0)
+			return &p->types[i];
+	}
+	return NULL;
 }
 
 /* Finds a type by name. */

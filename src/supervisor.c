@@ -19,12 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <uv.h>
 
 #include "buf.h"
+#include "ctl.h"
 #include "fsm.h"
+#include "history.h"
 #include "keeper.h"
 #include "output.h"
 #include "proc.h"
@@ -50,6 +53,10 @@ struct inst {
 	int pgid;              /* process group of the last run */
 	uint64_t started_at;   /* loop time of the last spawn */
 	uint64_t deadline;     /* loop time of the armed deadline; 0 none */
+	struct history *hist;  /* a reference: its runs hold one each */
+	int attached;          /* a tfrun attach client gets its output */
+	struct supervisor_tap tap;
+	struct winsize attach_ws; /* that client's window */
 	struct inst *next_dead; /* in the graveyard */
 };
 
@@ -76,7 +83,7 @@ struct supervisor {
 	struct sv_type *types; /* owned: one per Procfile entry */
 	size_t ntypes;
 	struct inst *graveyard; /* removed, to be freed by supervisor_sweep */
-	uv_signal_t signals[7];
+	uv_signal_t signals[8];
 	uv_signal_t sigchld;   /* adopted orphans to reap */
 	uv_poll_t keeper;      /* the keeper's pipe: its EOF is its death */
 	int keeper_watched;
@@ -102,7 +109,16 @@ struct supervisor {
 	uint64_t last_signal_at;
 	int last_forwarded;    /* and whether the keeper passed it on */
 	size_t width;          /* the label width of the log */
+	struct ctl *ctl;       /* the control socket's server, or NULL */
+	int tty_auto;          /* --tty auto means a pty: stdout is a tty */
+	uv_pipe_t input;       /* --stdin: the terminal's input, via the keeper */
+	int input_open;
+	char input_name[80];   /* the instance that gets it */
+	struct winsize winsize; /* tfrun's terminal's, for the ptys */
 };
+
+/* What cmd_start set up; see supervisor_set_up. */
+static struct supervisor_setup sv_setup = { -1, NULL, 0, -1 };
 
 /* How often groups that outlived their leader are checked at shutdown. */
 #define SV_POLL_MS 20
@@ -122,11 +138,12 @@ struct supervisor {
  */
 #define SV_PIPES_GRACE_MS 2000
 
-static const int sv_signals[7] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
-	SIGUSR2, SIGTSTP, SIGCONT };
+static const int sv_signals[8] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
+	SIGUSR2, SIGTSTP, SIGCONT, SIGWINCH };
 
 static void supervisor_settle(struct supervisor *);
 static void supervisor_deadline_cb(uv_timer_t *);
+static void supervisor_tell_started(struct supervisor *);
 static void supervisor_shutdown(struct supervisor *, enum sv_reason, int);
 static void inst_step(struct inst *, const struct fsm_event_data *);
 
@@ -238,7 +255,8 @@ inst_done(void *ctx, struct proc *p, int status, int termsig)
 	struct supervisor *sv = in->sv;
 	struct fsm_event_data ev;
 
-	(void)p;
+	/* Only the current run feeds an attached client. */
+	proc_set_tap(p, NULL, NULL);
 	in->run = NULL;
 	if (termsig != 0)
 		output_system("%s terminated by %s", in->name,
@@ -282,6 +300,10 @@ inst_spawn(struct inst *in)
 	spec.src.type = pt->name;
 	spec.src.color = pt->color;
 	spec.quiet = pt->quiet;
+	spec.history = in->hist;
+	spec.tty = pt->tty == CONFIG_TTY_ALWAYS ||
+	    (pt->tty == CONFIG_TTY_AUTO && sv->tty_auto);
+	spec.winsize = in->attached ? in->attach_ws : sv->winsize;
 	spec.done = inst_done;
 	spec.ctx = in;
 	in->started_at = uv_now(&sv->loop);
@@ -289,6 +311,8 @@ inst_spawn(struct inst *in)
 	envmap_free_envp(envp);
 	memset(&ev, 0, sizeof ev);
 	if (err == 0) {
+		if (in->attached)
+			proc_set_tap(in->run, in->tap.output, in->tap.ctx);
 		in->pid = in->pgid = proc_pid(in->run);
 		in->host_pid = proc_host_pid(in->run);
 		keeper_report(in->host_pid);
@@ -324,12 +348,25 @@ inst_remove(struct inst *in)
 	while (t->n > 0 && t->v[t->n - 1] == NULL)
 		t->n--;
 	if (in->run != NULL) {
+		proc_set_tap(in->run, NULL, NULL);
 		proc_detach(in->run);
 		in->run = NULL;
+	}
+	if (in->attached) {
+		in->attached = 0;
+		in->tap.gone(in->tap.ctx);
 	}
 	in->deadline = 0;
 	in->next_dead = in->sv->graveyard;
 	in->sv->graveyard = in;
+}
+
+/* Frees an instance (its run, if any, was detached). */
+static void
+inst_free(struct inst *in)
+{
+	history_unref(in->hist);
+	free(in);
 }
 
 /* Logs one of the table's messages about the instance. */
@@ -445,6 +482,7 @@ inst_new(struct supervisor *sv, struct sv_type *t, long n)
 	in->type = t;
 	in->n = n;
 	snprintf(in->name, sizeof in->name, "%s.%ld", t->pt->name, n);
+	in->hist = history_new(in->name, t->pt->name);
 	if (plan_port(sv->plan, t->pt, n, &in->port) != 0)
 		in->port = -1;
 	fsm_init(&in->fsm);
@@ -465,7 +503,7 @@ supervisor_sweep(struct supervisor *sv)
 
 	while ((in = sv->graveyard) != NULL) {
 		sv->graveyard = in->next_dead;
-		free(in);
+		inst_free(in);
 	}
 }
 
@@ -697,6 +735,11 @@ supervisor_close(struct supervisor *sv)
 	if (sv->keeper_watched)
 		uv_close((uv_handle_t *)&sv->keeper, NULL);
 	uv_close((uv_handle_t *)&sv->deadline, NULL);
+	ctl_stop(sv->ctl);
+	sv->ctl = NULL;
+	if (sv->input_open)
+		uv_close((uv_handle_t *)&sv->input, NULL);
+	supervisor_tell_started(sv);
 	output_stop();
 }
 
@@ -797,6 +840,31 @@ supervisor_arm(struct supervisor *sv)
 }
 
 /*
+ * With -D: once every instance has been started (or tfrun is ending, with
+ * closing), tells the process waiting in the foreground, which then
+ * returns 0 and leaves tfrun in the background.
+ */
+static void
+supervisor_tell_started(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	if (sv_setup.started_fd == -1)
+		return;
+	if (!sv->closing) {
+		SV_EACH(sv, ti, k, in) {
+			if (!in->fsm.started && in->fsm.state != FSM_FAILED)
+				return;
+		}
+		if (write(sv_setup.started_fd, "ok\n", 3) < 0)
+			sv_setup.started_fd = sv_setup.started_fd;
+	}
+	close(sv_setup.started_fd);
+	sv_setup.started_fd = -1;
+}
+
+/*
  * Brings everything up to date after an event; see the top of the file.
  * Re-entrant calls (an action that settles) only ask for another round.
  */
@@ -825,6 +893,10 @@ supervisor_settle(struct supervisor *sv)
 	sv->settling = 0;
 	supervisor_sweep(sv);
 	supervisor_arm(sv);
+	if (!sv->closing) {
+		ctl_notify(sv->ctl);
+		supervisor_tell_started(sv);
+	}
 }
 
 /* The one shutdown path; supervisor_settle stops the layers. */
@@ -977,6 +1049,118 @@ supervisor_continue(struct supervisor *sv)
 }
 
 /*
+ * Reads the size of tfrun's terminal (that of stdin, stdout or stderr,
+ * whichever is one); 80x24 when none is.
+ */
+static void
+supervisor_read_winsize(struct winsize *ws)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (ioctl(fd, TIOCGWINSZ, ws) == 0 && ws->ws_col > 0)
+			return;
+	}
+	memset(ws, 0, sizeof *ws);
+	ws->ws_col = 80;
+	ws->ws_row = 24;
+}
+
+/* Finds an instance by name ("web.1"), or NULL. */
+static struct inst *
+supervisor_find_inst(struct supervisor *sv, const char *name)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	SV_EACH(sv, ti, k, in) {
+		if (strcmp(in->name, name) == 0)
+			return in;
+	}
+	return NULL;
+}
+
+/* Hands libuv a buffer for the terminal's input. */
+static void
+supervisor_input_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+	static char input[4096];
+
+	(void)handle;
+	(void)suggested;
+	buf->base = input;
+	buf->len = sizeof input;
+}
+
+/*
+ * --stdin: the terminal's input (a line at a time, in its normal mode)
+ * goes to the instance; its end is passed on as an end.
+ */
+static void
+supervisor_input_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+	struct supervisor *sv = stream->data;
+	struct inst *in = supervisor_find_inst(sv, sv->input_name);
+
+	if (nread == 0)
+		return;
+	if (nread < 0) {
+		uv_read_stop(stream);
+		if (in != NULL && in->run != NULL)
+			proc_input_end(in->run);
+		return;
+	}
+	if (in == NULL || in->run == NULL) {
+		output_system("%s is not running: input dropped",
+		    sv->input_name);
+		return;
+	}
+	if (proc_input(in->run, buf->base, (size_t)nread) != 0)
+		output_system("%s does not read its input: some dropped",
+		    in->name);
+}
+
+/* Starts passing the terminal's input to the --stdin instance. */
+static void
+supervisor_open_input(struct supervisor *sv)
+{
+	const struct plan_type *pt = plan_stdin_type(sv->plan);
+	int fd;
+
+	if (pt == NULL)
+		return;
+	snprintf(sv->input_name, sizeof sv->input_name, "%s.%ld", pt->name,
+	    pt->stdin_instance);
+	/* Without a keeper, the supervisor is in the foreground itself. */
+	if ((fd = keeper_input_fd()) == -1 && (fd = dup(STDIN_FILENO)) == -1)
+		return;
+	uv_pipe_init(&sv->loop, &sv->input, 0);
+	sv->input.data = sv;
+	if (uv_pipe_open(&sv->input, fd) != 0) {
+		close(fd);
+		uv_close((uv_handle_t *)&sv->input, NULL);
+		return;
+	}
+	sv->input_open = 1;
+	uv_read_start((uv_stream_t *)&sv->input, supervisor_input_alloc,
+	    supervisor_input_cb);
+}
+
+/* tfrun's terminal was resized: so is every instance's pty. */
+static void
+supervisor_winch(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	supervisor_read_winsize(&sv->winsize);
+	SV_EACH(sv, ti, k, in) {
+		if (in->run != NULL)
+			proc_resize(in->run, &sv->winsize);
+	}
+}
+
+/*
  * Handles a signal to tfrun: sent to the supervisor directly, or to the
  * keeper, which passes it on through its pipe (forwarded).
  */
@@ -994,7 +1178,8 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	 * way are two (a second ^C), unless no hand could type them so fast.
 	 */
 	now = uv_hrtime() / 1000000;
-	if (signum == sv->last_signal && now - sv->last_signal_at <
+	if (signum != SIGWINCH && signum != SIGCONT &&
+	    signum == sv->last_signal && now - sv->last_signal_at <
 	    (forwarded != sv->last_forwarded ? SV_SAME_SIGNAL_MS :
 	    SV_SAME_WAY_MS))
 		return;
@@ -1008,6 +1193,10 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	}
 	if (signum == SIGCONT) {
 		supervisor_continue(sv);
+		return;
+	}
+	if (signum == SIGWINCH) {
+		supervisor_winch(sv);
 		return;
 	}
 	if (signum == SIGUSR1 || signum == SIGUSR2) {
@@ -1190,7 +1379,7 @@ supervisor_scale(struct supervisor *sv, const char *type, long n,
 {
 	struct sv_type *t;
 	struct inst *in;
-	long k, port, old;
+	long k, port;
 
 	if (sv->reason != SV_RUNNING) {
 		*cause = xstrdup("tfrun is stopping");
@@ -1209,8 +1398,7 @@ supervisor_scale(struct supervisor *sv, const char *type, long n,
 		xasprintf(cause, "%s.%ld: port above 65535", type, n);
 		return -1;
 	}
-	old = t->count;
-	output_system("scale %s=%ld (from %s; was %ld)", type, n, origin, old);
+	output_system("scale %s=%ld (from %s)", type, n, origin);
 	t->count = n;
 	supervisor_grow_width(sv);
 	for (k = 1; k <= n; k++) {
@@ -1416,6 +1604,125 @@ supervisor_stopping(struct supervisor *sv)
 	return sv->reason != SV_RUNNING;
 }
 
+/* Attaches a client; see supervisor.h. */
+int
+supervisor_attach(struct supervisor *sv, const char *name, unsigned cols,
+    unsigned rows, const struct supervisor_tap *tap, int *tty, char **cause)
+{
+	struct inst *in;
+	const char *partial;
+	size_t n;
+
+	if ((in = supervisor_find_inst(sv, name)) == NULL) {
+		xasprintf(cause, "%s: no such instance", name);
+		return -1;
+	}
+	if (in->attached) {
+		xasprintf(cause, "%s: another client is attached to it", name);
+		return -1;
+	}
+	in->attached = 1;
+	in->tap = *tap;
+	memset(&in->attach_ws, 0, sizeof in->attach_ws);
+	in->attach_ws.ws_col = (unsigned short)cols;
+	in->attach_ws.ws_row = (unsigned short)rows;
+	*tty = in->run != NULL ? proc_has_tty(in->run) :
+	    in->type->pt->tty == CONFIG_TTY_ALWAYS ||
+	    (in->type->pt->tty == CONFIG_TTY_AUTO && sv->tty_auto);
+	output_system("%s: a client attached (from tfrun attach)", name);
+	if (in->run != NULL) {
+		proc_resize(in->run, &in->attach_ws);
+		/* What the instance shows now: a prompt without its newline. */
+		if ((n = proc_partial(in->run, &partial)) > 0)
+			tap->output(tap->ctx, partial, n);
+		proc_set_tap(in->run, tap->output, tap->ctx);
+	}
+	return 0;
+}
+
+/* Input from the attached client; see supervisor.h. */
+void
+supervisor_attach_input(struct supervisor *sv, const char *name,
+    const char *data, size_t len)
+{
+	struct inst *in = supervisor_find_inst(sv, name);
+
+	if (in != NULL && in->attached && in->run != NULL)
+		proc_input(in->run, data, len);
+}
+
+/* The attached client's size; see supervisor.h. */
+void
+supervisor_attach_resize(struct supervisor *sv, const char *name,
+    unsigned cols, unsigned rows)
+{
+	struct inst *in = supervisor_find_inst(sv, name);
+
+	if (in == NULL || !in->attached)
+		return;
+	in->attach_ws.ws_col = (unsigned short)cols;
+	in->attach_ws.ws_row = (unsigned short)rows;
+	if (in->run != NULL)
+		proc_resize(in->run, &in->attach_ws);
+}
+
+/* The client has gone; see supervisor.h. */
+void
+supervisor_detach(struct supervisor *sv, const char *name)
+{
+	struct inst *in = supervisor_find_inst(sv, name);
+
+	if (in == NULL || !in->attached)
+		return;
+	in->attached = 0;
+	if (in->run != NULL) {
+		proc_set_tap(in->run, NULL, NULL);
+		proc_resize(in->run, &sv->winsize);
+	}
+	output_system("%s: the client detached", name);
+}
+
+/* Keeps what cmd_start set up; see supervisor.h. */
+void
+supervisor_set_up(const struct supervisor_setup *setup)
+{
+	sv_setup = *setup;
+}
+
+/* Collects histories; see supervisor.h. */
+int
+supervisor_histories(struct supervisor *sv, const char *const *targets,
+    size_t n, struct history ***v, size_t *nv, char **cause)
+{
+	struct inst **m;
+	size_t i, j, k;
+
+	*v = NULL;
+	*nv = 0;
+	for (i = 0; i < (n == 0 ? 1 : n); i++) {
+		k = supervisor_match(sv, n == 0 ? NULL : targets[i], &m);
+		if (k == 0 && n > 0) {
+			supervisor_no_match(sv, targets[i], cause);
+			free(*v);
+			*v = NULL;
+			*nv = 0;
+			return -1;
+		}
+		*v = xreallocarray(*v, *nv + k + 1, sizeof **v);
+		for (j = 0; j < k; j++)
+			(*v)[(*nv)++] = m[j]->hist;
+		free(m);
+	}
+	return 0;
+}
+
+/* Returns the label width. */
+size_t
+supervisor_label_width(struct supervisor *sv)
+{
+	return sv->width;
+}
+
 /* Returns the loop. */
 uv_loop_t *
 supervisor_loop(struct supervisor *sv)
@@ -1467,6 +1774,8 @@ supervisor_run(const struct plan *plan)
 		sv.types[i].count = plan->types[i].count;
 	}
 	sv.width = supervisor_width(&sv);
+	sv.tty_auto = isatty(STDOUT_FILENO);
+	supervisor_read_winsize(&sv.winsize);
 
 	memset(&style, 0, sizeof style);
 	style.json = plan->cfg.log_format == CONFIG_LOG_JSON;
@@ -1507,6 +1816,16 @@ supervisor_run(const struct plan *plan)
 	/* Signals that came before the handlers were pending: now they run. */
 	keeper_unblock();
 
+	if (sv_setup.ctl_fd != -1) {
+		char *abs = realpath(plan->root, NULL);
+
+		sv.ctl = ctl_start(&sv, sv_setup.ctl_fd, sv_setup.ctl_path,
+		    (pid_t)sv_setup.pid, abs != NULL ? abs : plan->root);
+		free(abs);
+	}
+
+	supervisor_open_input(&sv);
+
 	/* What `tfrun check` would warn about, before anything starts. */
 	for (i = 0; i < plan->nwarnings; i++)
 		output_system("warning: %s", plan->warnings[i]);
@@ -1532,7 +1851,7 @@ supervisor_run(const struct plan *plan)
 	for (i = 0; i < sv.ntypes; i++) {
 		for (k = 0; k < sv.types[i].n; k++) {
 			if ((in = sv.types[i].v[k]) != NULL)
-				free(in);
+				inst_free(in);
 		}
 		free(sv.types[i].v);
 	}
