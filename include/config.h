@@ -212,9 +212,10 @@ void config_defaults(struct config *c);
 
 /*
  * Parses tfrun.ini text (buf, len bytes; fname in messages) into c with
- * inih. Returns 0, or -1 with *cause allocated: every error found, one per
- * line, each "FNAME:LINE: what is wrong" (unknown section or key, bad
- * value, a [process.TYPE] whose TYPE is not a valid type name).
+ * inih. Returns 0 (*cause NULL), or -1 with *cause allocated: every error
+ * found, one per line in line order, each "FNAME:LINE: what is wrong"
+ * (unknown section or key, bad value, a [process.TYPE] whose TYPE is not
+ * a valid type name).
  */
 int config_parse_ini(const char *fname, const char *buf, size_t len,
     struct config *c, char **cause);
@@ -274,7 +275,7 @@ int config_can_die(const struct config *c, const char *type);
  */
 char *config_spelling(const char *list, size_t i);
 
-/* Returns the index of the spelling in list that is name (len bytes), or -1. */
+/* Returns which spelling of list name (len bytes) is, or -1. */
 int config_match(const char *list, const char *name, size_t len);
 
 /*
