@@ -498,8 +498,8 @@ class Throughput:
     def prefix_loop(self, limit):
         def start(out):
             return subprocess.Popen(
-                [self.b.prefix_loop] + ["exec " + self.flood(k)
-                                        for k in range(1, self.n + 1)],
+                [self.b.prefix_loop] + (["-t"] if self.tty else [])
+                + ["exec " + self.flood(k) for k in range(1, self.n + 1)],
                 stdout=out, env=clean_env(), start_new_session=True)
         lines, secs, ru, hit = self._wc_run(start, limit)
         if hit:
@@ -758,8 +758,7 @@ class Bench:
             try:
                 cat = best(lambda: t.cat(self.limit), self.runs)
                 tf = best(lambda: t.tfrun(self.limit), self.runs)
-                loop = None if tty else best(
-                    lambda: t.prefix_loop(self.limit), self.runs)
+                loop = best(lambda: t.prefix_loop(self.limit), self.runs)
                 ok, msg = t.tfrun_check(self.limit)
                 others = {}
                 if not tty:
@@ -775,17 +774,19 @@ class Bench:
                     msg += "; %s delivered %d lines of %d" % (
                         what, r.min_lines, per * n)
             rows.append((n, cat, loop, tf, ok, msg, others))
-        print("%-9s %11s %11s %11s %9s %9s %11s %11s" % (
+        print("%-9s %10s %10s %10s %9s %9s %10s %10s %8s" % (
             "producers", "cat", "C loop", "tfrun", "tfrun/cat", "loop/cat",
-            "tfrun MB/s", "lines ok"))
+            "tfrun/loop", "tfrun MB/s", "lines ok"))
         for n, cat, loop, tf, ok, msg, _ in rows:
-            print("%-9d %11.0f %11s %11.0f %9.2f %9s %11.0f %11s" % (
-                n, cat.rate, "-" if loop is None else "%.0f" % loop.rate,
-                tf.rate, tf.rate / cat.rate,
-                "-" if loop is None else "%.2f" % (loop.rate / cat.rate),
+            print("%-9d %10.0f %10.0f %10.0f %9.2f %9.2f %10.2f %10.0f %8s" % (
+                n, cat.rate, loop.rate, tf.rate, tf.rate / cat.rate,
+                loop.rate / cat.rate, tf.rate / loop.rate,
                 tf.rate * LINE_BYTES / MB, "yes" if ok else "NO"))
             if not ok:
                 print("   producers=%d: %s" % (n, msg))
+        if tty:
+            print("   (cat reads the producers through one pipe; the C loop "
+                  "and tfrun give each producer a pty)")
         print("\n-- CPU per MB of log (ms of CPU per 10^6 bytes the producers "
               "wrote; least of %d runs)" % self.runs)
         print("%-9s %14s %12s %12s %14s" % (
@@ -805,7 +806,8 @@ class Bench:
                      "%.2f" % ratio, ">= %.2f" % target, ratio >= target)
         for n, cat, loop, tf, ok, msg, _ in rows:
             tf_ms = ms_per_mb(tf)
-            self.row("%stfrun CPU per MB, %d producers" % (label, n),
+            self.row("%stfrun CPU per MB, %d producers (C loop %s)"
+                     % (label, n, fmt3(ms_per_mb(loop))),
                      "%s ms" % fmt3(tf_ms), "< 1 ms",
                      None if tf_ms is None else tf_ms < 1)
         self.row("%severy line intact (1, 4, 16 producers)" % label,

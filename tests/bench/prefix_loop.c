@@ -2,23 +2,27 @@
  * prefix_loop.c: the "minimal C poll()-and-prefix loop" of SPEC section 11,
  * a baseline for tfrun's log throughput. Not part of tfrun.
  *
- *	tf-prefix-loop COMMAND...
+ *	tf-prefix-loop [-t] COMMAND...
  *
- * Runs each COMMAND with /bin/sh -c, its stdout and stderr into one pipe,
+ * Runs each COMMAND with /bin/sh -c, its stdout and stderr into one pipe
+ * (with -t, a pseudo-terminal of its own, output post-processing off),
  * and writes every complete line of every pipe to stdout as
  * "HH:MM:SS pK.1  | line" (K counts the commands from 1), as tfrun does,
  * with poll(2) over the pipes and one write(2) per round of reads. It does the least such a
  * multiplexer must do: no colours, no signals, no bounds on line length
  * (a line is held until its newline), no restart, no control socket.
- * Exits 0 once every pipe is at EOF and every command is reaped.
+ * Exits 0 once every pipe is at EOF (a pty: EIO) and every command is
+ * reaped.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -111,30 +115,56 @@ emit(struct src *s)
 	memmove(s->buf, p, s->len);
 }
 
+/* A pty: fds[0] the master (read here), fds[1] the slave. */
+static void
+open_pty(int fds[2])
+{
+	struct termios t;
+	char *name;
+
+	if ((fds[0] = posix_openpt(O_RDWR | O_NOCTTY)) < 0 ||
+	    grantpt(fds[0]) != 0 || unlockpt(fds[0]) != 0 ||
+	    (name = ptsname(fds[0])) == NULL ||
+	    (fds[1] = open(name, O_RDWR | O_NOCTTY)) < 0)
+		die("pty");
+	if (tcgetattr(fds[1], &t) == 0) {
+		t.c_oflag &= ~(tcflag_t)OPOST;
+		tcsetattr(fds[1], TCSANOW, &t);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	struct pollfd *pfd;
 	struct src *src;
-	int i, open_n, fds[2];
+	int i, nsrc, open_n, fds[2], tty = 0;
 	ssize_t r;
 	pid_t pid;
 
+	if (argc > 1 && strcmp(argv[1], "-t") == 0) {
+		tty = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: tf-prefix-loop COMMAND...\n");
+		fprintf(stderr, "usage: tf-prefix-loop [-t] COMMAND...\n");
 		return 2;
 	}
-	open_n = argc - 1;
+	open_n = nsrc = argc - 1;
 	src = calloc((size_t)open_n, sizeof *src);
 	pfd = calloc((size_t)open_n, sizeof *pfd);
 	if (src == NULL || pfd == NULL)
 		die("calloc");
-	for (i = 0; i < open_n; i++) {
-		if (pipe(fds) != 0)
+	for (i = 0; i < nsrc; i++) {
+		if (tty)
+			open_pty(fds);
+		else if (pipe(fds) != 0)
 			die("pipe");
 		if ((pid = fork()) < 0)
 			die("fork");
 		if (pid == 0) {
+			setsid();
 			dup2(fds[1], STDOUT_FILENO);
 			dup2(fds[1], STDERR_FILENO);
 			close(fds[0]);
@@ -154,12 +184,12 @@ main(int argc, char **argv)
 		pfd[i].events = POLLIN;
 	}
 	while (open_n > 0) {
-		if (poll(pfd, (nfds_t)(argc - 1), -1) < 0) {
+		if (poll(pfd, (nfds_t)nsrc, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll");
 		}
-		for (i = 0; i < argc - 1; i++) {
+		for (i = 0; i < nsrc; i++) {
 			struct src *s = &src[i];
 
 			if (pfd[i].fd < 0 || pfd[i].revents == 0)
