@@ -59,6 +59,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 LINE_BYTES = 60  # every flood line, newline included
 MB = 1e6         # "per MB" is per 10^6 bytes of what the producers wrote
@@ -69,6 +70,12 @@ SECTIONS = ["throughput", "pty", "idle", "memory", "startup", "stop",
 
 class CannotRun(Exception):
     """The benchmark cannot run at all (exit 1)."""
+
+
+# A section failing with one of these is a bug of this script, which then
+# cannot run (exit 1); other failures are measurements that could not be
+# made, reported as such (exit 0).
+SCRIPT_BUGS = (NameError, TypeError, AttributeError, KeyError, IndexError)
 
 
 # --------------------------------------------------------------------------
@@ -156,20 +163,23 @@ def reap(p, limit):
 
 
 def cpu_us(ru):
-    return (ru.ru_utime + ru.ru_stime) * 1e6
+    """(user, system) CPU in microseconds of a wait4 rusage."""
+    return ru.ru_utime * 1e6, ru.ru_stime * 1e6
 
 
 def read_rusage_file(path):
-    total, n = 0, 0
+    """(user, system) microseconds the producers reported, and how many."""
+    user, sys_, n = 0, 0, 0
     try:
         with open(path) as f:
             for line in f:
                 _, u, s = line.split()
-                total += int(u) + int(s)
+                user += int(u)
+                sys_ += int(s)
                 n += 1
     except OSError:
         pass
-    return total, n
+    return (user, sys_), n
 
 
 def supervisor_of(keeper, timeout=10):
@@ -416,8 +426,10 @@ def check_lines(fd, producers, per):
 class Run:
     """One timed run: lines delivered, seconds, and CPU figures."""
 
-    def __init__(self, lines, secs, cpu_us=None, timed_out=False):
-        self.lines, self.secs, self.cpu_us = lines, secs, cpu_us
+    def __init__(self, lines, secs, cpu=None, timed_out=False):
+        """cpu: (user, system) microseconds, or None."""
+        self.lines, self.secs, self.cpu = lines, secs, cpu
+        self.cpu_us = None if cpu is None else cpu[0] + cpu[1]
         self.timed_out = timed_out
 
     @property
@@ -504,7 +516,7 @@ class Throughput:
         lines, secs, ru, hit = self._wc_run(start, limit)
         if hit:
             return Run(lines, secs, None, hit)
-        return Run(lines, secs, cpu_us(ru) - self.producers_cpu(), hit)
+        return Run(lines, secs, minus(cpu_us(ru), self.producers_cpu()), hit)
 
     def tfrun_argv(self):
         names = ",".join(f"p{k}" for k in range(1, self.n + 1))
@@ -524,7 +536,7 @@ class Throughput:
         lines, secs, ru, hit = self._wc_run(start, limit)
         if hit:
             return Run(lines, secs, None, hit)
-        return Run(lines, secs, cpu_us(ru) - self.producers_cpu(), hit)
+        return Run(lines, secs, minus(cpu_us(ru), self.producers_cpu()), hit)
 
     def tfrun_check(self, limit):
         """An untimed run whose every line is checked."""
@@ -593,6 +605,7 @@ class Bench:
         self.parse(argv)
         self.rows = []  # summary: (measure, figure, target, verdict)
         self.notes = []
+        self.broken = []  # sections where the script itself failed
 
     def parse(self, argv):
         args = list(argv)
@@ -789,13 +802,18 @@ class Bench:
                   "and tfrun give each producer a pty)")
         print("\n-- CPU per MB of log (ms of CPU per 10^6 bytes the producers "
               "wrote; least of %d runs)" % self.runs)
-        print("%-9s %14s %12s %12s %14s" % (
-            "producers", "tfrun (k+s)", "cat", "C loop", "cat/tfrun CPU"))
+        print("%-9s %12s %16s %8s %8s %13s %14s" % (
+            "producers", "tfrun (k+s)", "(user + system)", "cat", "C loop",
+            "cat/tfrun CPU", "loop/tfrun CPU"))
         for n, cat, loop, tf, ok, msg, _ in rows:
-            tf_ms, cat_ms = ms_per_mb(tf), ms_per_mb(cat)
-            print("%-9d %14s %12s %12s %14s" % (
-                n, fmt3(tf_ms), fmt3(cat_ms), fmt3(ms_per_mb(loop)),
-                "%.2f" % (cat_ms / tf_ms) if tf_ms and cat_ms else "-"))
+            tf_ms, cat_ms, loop_ms = ms_per_mb(tf), ms_per_mb(cat), \
+                ms_per_mb(loop)
+            print("%-9d %12s %16s %8s %8s %13s %14s" % (
+                n, fmt3(tf_ms), "(%s + %s)" % (fmt3(ms_per_mb(tf, 0)),
+                                               fmt3(ms_per_mb(tf, 1))),
+                fmt3(cat_ms), fmt3(loop_ms),
+                "%.2f" % (cat_ms / tf_ms) if tf_ms and cat_ms else "-",
+                "%.2f" % (loop_ms / tf_ms) if tf_ms and loop_ms else "-"))
         print("   (tfrun: keeper + supervisor, children excluded; cat and the "
               "C loop: the process itself)")
         label = "pty " if tty else ""
@@ -1172,12 +1190,18 @@ class Bench:
                 except Exception as e:  # one section failing is reported
                     print("  could not measure %s: %s: %s"
                           % (s, type(e).__name__, e))
+                    if isinstance(e, SCRIPT_BUGS):
+                        traceback.print_exc(file=sys.stdout)
+                        self.broken.append(s)
                     self.row(s, "not measured", "", None)
                     self.notes.append("%s: not measured (%s)" % (s, e))
                 sys.stdout.flush()
             self.summary()
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.broken:
+            raise CannotRun("the script itself failed in " +
+                            ", ".join(self.broken))
 
 
 OTHER_WHY = {
@@ -1207,17 +1231,24 @@ def best(fn, runs):
     """The fastest of runs Runs, with the least CPU of all of them."""
     rs = [fn() for _ in range(runs)]
     b = max(rs, key=lambda r: r.rate)
-    cpus = [r.cpu_us for r in rs if r.cpu_us is not None]
-    b.min_cpu = min(cpus) if cpus else None
+    cpus = [r for r in rs if r.cpu_us is not None]
+    least = min(cpus, key=lambda r: r.cpu_us) if cpus else None
+    b.min_cpu = least.cpu_us if least else None
+    b.min_split = least.cpu if least else None
     b.min_lines = min(r.lines for r in rs)
     return b
 
 
-def ms_per_mb(r):
+def minus(a, b):
+    return a[0] - b[0], a[1] - b[1]
+
+
+def ms_per_mb(r, part=None):
     """ms of CPU per MB the producers wrote, or None."""
     if r is None or r.min_cpu is None or not r.lines:
         return None
-    return r.min_cpu / 1000 / (r.lines * LINE_BYTES / MB)
+    us = r.min_cpu if part is None else r.min_split[part]
+    return us / 1000 / (r.lines * LINE_BYTES / MB)
 
 
 def fmt3(x):
