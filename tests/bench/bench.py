@@ -13,15 +13,16 @@ it is compiled here): configure with -DTFRUN_BUILD_TESTS=ON, ideally
   throughput  P = 1, 4, 16 producers (tf-child flood, 60-byte lines) through
               `cat`, a minimal C poll()-and-prefix loop (prefix_loop.c) and
               `tfrun start`; lines/s (best of --runs, each into `wc -l`), the
-              ratios, tfrun's CPU (keeper + supervisor, children excluded) in
-              ms per MB of log, and a check of every line (whole, in order,
-              none lost) on a separate run. Then foreman, honcho, goreman and
+              ratios, tfrun's CPU (keeper + supervisor, children excluded;
+              user and system) in ms per MB of log, and a check of every
+              line (whole, labelled, in order, none lost) on another run. Then foreman, honcho, goreman and
               node-foreman (nf) where they are on PATH, on smaller runs: their
               rate counts from their first line to their last (so their
               start-up is not held against them); a run still going after
               --limit seconds is stopped and counted as delivered.
-  pty         the same through ptys (`tfrun start --tty always`) against cat,
-              once a child is seen to get a terminal.
+  pty         the same through ptys (`tfrun start --tty always`) against cat
+              and the C loop on ptys (the kernel's own cost), once a child
+              is seen to get a terminal; else "not available".
   idle        3 instances that print once and sleep: context switches of
               every thread of tfrun's processes over 10 s.
   memory      RSS (and PSS) of keeper + supervisor with 500 quiet instances,
@@ -31,8 +32,9 @@ it is compiled here): configure with -DTFRUN_BUILD_TESTS=ON, ideally
   stop        SIGTERM to exit with 500 instances that exit on SIGTERM.
   control     `tfrun ps` with 500 instances (client exec to exit, and a raw
               request on the socket; 50 runs), `tfrun scale web=50` from 1.
-  probes      100 instances with `tcp:` readiness probes: tfrun's CPU while
-              they are probed and after all are ready.
+  probes      100 instances with `tcp:` readiness probes (Python listeners
+              that listen after 6 s): tfrun's CPU while they are probed and
+              after all are ready; "not available" where probes do not work.
 
 --quick runs a smaller version of everything (a smoke test); --skip-foreman
 skips every other process manager; --only runs the named sections.
@@ -931,7 +933,8 @@ class Bench:
     def mem(self, pids):
         return {k: sum(fn(p, k) for p in pids) for k, fn in (
             ("VmRSS", status_kib), ("VmHWM", status_kib),
-            ("RssAnon", status_kib), ("Pss", rollup_kib))}
+            ("RssAnon", status_kib), ("RssFile", status_kib),
+            ("Pss", rollup_kib))}
 
     def s_memory(self):
         n = self.many
@@ -958,6 +961,10 @@ class Bench:
               "MiB" % (mib(quiet["VmRSS"]), mib(each[0]["VmRSS"]),
                        mib(each[1]["VmRSS"]), mib(quiet["Pss"]),
                        mib(quiet["RssAnon"]), mib(quiet["VmHWM"])))
+        print("  of which file-backed (tfrun's binary, libc, libuv...): %.2f "
+              "MiB (keeper %.2f + supervisor %.2f)" % (
+                  mib(quiet["RssFile"]), mib(each[0]["RssFile"]),
+                  mib(each[1]["RssFile"])))
         print("  one line each:     VmRSS %.2f MiB, PSS %.2f MiB, anonymous "
               "%.2f MiB" % (mib(spoke["VmRSS"]), mib(spoke["Pss"]),
                             mib(spoke["RssAnon"])))
