@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -1868,6 +1869,7 @@ supervisor_run(const struct plan *plan)
 	struct fmt_style style;
 	struct output_ops ops;
 	struct sigaction sa;
+	struct rlimit rl;
 	struct inst *in;
 	size_t i, k;
 	long n;
@@ -1884,6 +1886,17 @@ supervisor_run(const struct plan *plan)
 	/* Orphaned descendants come to tfrun, to be reaped and stopped. */
 	reaper_enable();
 	proc_on_idle(supervisor_pipe_closed, &sv);
+
+	/*
+	 * Each instance takes two descriptors (its output, its input): the
+	 * soft limit (1024 on many systems) would stop a formation of a few
+	 * hundred, so it is raised to the hard limit. The instances inherit
+	 * the raised limit.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	/* A closed stdout must be an EPIPE error, not a fatal signal. */
 	memset(&sa, 0, sizeof sa);
