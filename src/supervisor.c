@@ -1563,10 +1563,13 @@ supervisor_no_match(struct supervisor *sv, const char *target, char **cause)
 		    target);
 }
 
-/* Restarts; see supervisor.h. */
-int
-supervisor_restart(struct supervisor *sv, const char *target,
-    const char *origin, char **cause)
+/*
+ * tfrun restart and tfrun stop: every instance target names gets the
+ * event, with a line saying so.
+ */
+static int
+supervisor_command(struct supervisor *sv, const char *target,
+    const char *origin, enum fsm_event event, char **cause)
 {
 	struct inst **v;
 	size_t i, n;
@@ -1580,12 +1583,24 @@ supervisor_restart(struct supervisor *sv, const char *target,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		output_system("restarting %s (from %s)", v[i]->name, origin);
-		inst_event(v[i], FSM_EV_RESTART);
+		output_system("%s %s (from %s)", event == FSM_EV_RESTART ?
+		    "restarting" : "stopping", v[i]->name, origin);
+		if (event == FSM_EV_RESTART)
+			inst_event(v[i], FSM_EV_RESTART);
+		else
+			inst_stop(v[i], FSM_STOP_COMMAND);
 	}
 	free(v);
 	supervisor_settle(sv);
 	return 0;
+}
+
+/* Restarts; see supervisor.h. */
+int
+supervisor_restart(struct supervisor *sv, const char *target,
+    const char *origin, char **cause)
+{
+	return supervisor_command(sv, target, origin, FSM_EV_RESTART, cause);
 }
 
 /* Stops; see supervisor.h. */
@@ -1593,24 +1608,7 @@ int
 supervisor_stop(struct supervisor *sv, const char *target,
     const char *origin, char **cause)
 {
-	struct inst **v;
-	size_t i, n;
-
-	if (sv->reason != SV_RUNNING) {
-		*cause = xstrdup("tfrun is stopping");
-		return -1;
-	}
-	if ((n = supervisor_match(sv, target, &v)) == 0) {
-		supervisor_no_match(sv, target, cause);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		output_system("stopping %s (from %s)", v[i]->name, origin);
-		inst_stop(v[i], FSM_STOP_COMMAND);
-	}
-	free(v);
-	supervisor_settle(sv);
-	return 0;
+	return supervisor_command(sv, target, origin, FSM_EV_STOP, cause);
 }
 
 /* Signals; see supervisor.h. */
