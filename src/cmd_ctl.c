@@ -72,6 +72,22 @@ cmd_ctl_send(int fd, const struct buf *b)
 	return 0;
 }
 
+/*
+ * Connects and sends the request (which it frees); returns the fd or -1
+ * (the message printed). A refusal's reason is read even when the send
+ * fails, so the send's result does not matter here.
+ */
+static int
+cmd_ctl_open(const char *path, struct buf *req)
+{
+	int fd;
+
+	if ((fd = cmd_ctl_connect(path)) != -1)
+		cmd_ctl_send(fd, req);
+	buf_free(req);
+	return fd;
+}
+
 /* Builds the request for the command line. */
 static int
 cmd_ctl_request(const struct cli *cli, struct buf *req)
@@ -335,12 +351,8 @@ cmd_ctl_attach(const char *path, const char *name)
 		fprintf(stderr, "tfrun: attach: '%s' is not a name\n", name);
 		return 1;
 	}
-	if ((fd = cmd_ctl_connect(path)) == -1) {
-		buf_free(&req);
+	if ((fd = cmd_ctl_open(path, &req)) == -1)
 		return 1;
-	}
-	cmd_ctl_send(fd, &req);
-	buf_free(&req);
 	/* The answer line; what follows it is already the instance's output. */
 	while ((nl = in.len > 0 ? memchr(in.data, '\n', in.len) : NULL) == NULL) {
 		if ((n = read(fd, chunk, sizeof chunk)) <= 0) {
@@ -441,14 +453,9 @@ cmd_ctl(const char *path, const struct cli *cli)
 	signal(SIGPIPE, SIG_IGN);
 	if (cli->command == CLI_ATTACH)
 		return cmd_ctl_attach(path, cli->args[0]);
-	if (cmd_ctl_request(cli, &req) != 0)
+	if (cmd_ctl_request(cli, &req) != 0 ||
+	    (fd = cmd_ctl_open(path, &req)) == -1)
 		return 1;
-	if ((fd = cmd_ctl_connect(path)) == -1) {
-		buf_free(&req);
-		return 1;
-	}
-	cmd_ctl_send(fd, &req);
-	buf_free(&req);
 	while (status == -1) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n == -1 && errno == EINTR)

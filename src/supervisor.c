@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -1562,10 +1563,13 @@ supervisor_no_match(struct supervisor *sv, const char *target, char **cause)
 		    target);
 }
 
-/* Restarts; see supervisor.h. */
-int
-supervisor_restart(struct supervisor *sv, const char *target,
-    const char *origin, char **cause)
+/*
+ * tfrun restart and tfrun stop: every instance target names gets the
+ * event, with a line saying so.
+ */
+static int
+supervisor_command(struct supervisor *sv, const char *target,
+    const char *origin, enum fsm_event event, char **cause)
 {
 	struct inst **v;
 	size_t i, n;
@@ -1579,12 +1583,24 @@ supervisor_restart(struct supervisor *sv, const char *target,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		output_system("restarting %s (from %s)", v[i]->name, origin);
-		inst_event(v[i], FSM_EV_RESTART);
+		output_system("%s %s (from %s)", event == FSM_EV_RESTART ?
+		    "restarting" : "stopping", v[i]->name, origin);
+		if (event == FSM_EV_RESTART)
+			inst_event(v[i], FSM_EV_RESTART);
+		else
+			inst_stop(v[i], FSM_STOP_COMMAND);
 	}
 	free(v);
 	supervisor_settle(sv);
 	return 0;
+}
+
+/* Restarts; see supervisor.h. */
+int
+supervisor_restart(struct supervisor *sv, const char *target,
+    const char *origin, char **cause)
+{
+	return supervisor_command(sv, target, origin, FSM_EV_RESTART, cause);
 }
 
 /* Stops; see supervisor.h. */
@@ -1592,24 +1608,7 @@ int
 supervisor_stop(struct supervisor *sv, const char *target,
     const char *origin, char **cause)
 {
-	struct inst **v;
-	size_t i, n;
-
-	if (sv->reason != SV_RUNNING) {
-		*cause = xstrdup("tfrun is stopping");
-		return -1;
-	}
-	if ((n = supervisor_match(sv, target, &v)) == 0) {
-		supervisor_no_match(sv, target, cause);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		output_system("stopping %s (from %s)", v[i]->name, origin);
-		inst_stop(v[i], FSM_STOP_COMMAND);
-	}
-	free(v);
-	supervisor_settle(sv);
-	return 0;
+	return supervisor_command(sv, target, origin, FSM_EV_STOP, cause);
 }
 
 /* Signals; see supervisor.h. */
@@ -1868,6 +1867,7 @@ supervisor_run(const struct plan *plan)
 	struct fmt_style style;
 	struct output_ops ops;
 	struct sigaction sa;
+	struct rlimit rl;
 	struct inst *in;
 	size_t i, k;
 	long n;
@@ -1884,6 +1884,17 @@ supervisor_run(const struct plan *plan)
 	/* Orphaned descendants come to tfrun, to be reaped and stopped. */
 	reaper_enable();
 	proc_on_idle(supervisor_pipe_closed, &sv);
+
+	/*
+	 * Each instance takes two descriptors (its output, its input): the
+	 * soft limit (1024 on many systems) would stop a formation of a few
+	 * hundred, so it is raised to the hard limit. The instances inherit
+	 * the raised limit.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	/* A closed stdout must be an EPIPE error, not a fatal signal. */
 	memset(&sa, 0, sizeof sa);
