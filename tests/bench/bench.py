@@ -14,7 +14,7 @@ it is compiled here): configure with -DTFRUN_BUILD_TESTS=ON, ideally
               `cat`, a minimal C poll()-and-prefix loop (prefix_loop.c) and
               `tfrun start`; lines/s (best of --runs, each into `wc -l`), the
               ratios, tfrun's CPU (keeper + supervisor, children excluded;
-              user and system) in ms per MB of log, and a check of every
+              user + system) in ms per MB of log, and a check of every
               line (whole, labelled, in order, none lost) on another run. Then foreman, honcho, goreman and
               node-foreman (nf) where they are on PATH, on smaller runs: their
               rate counts from their first line to their last (so their
@@ -810,20 +810,20 @@ class Bench:
                   "and tfrun give each producer a pty)")
         print("\n-- CPU per MB of log (ms of CPU per 10^6 bytes the producers "
               "wrote; least of %d runs)" % self.runs)
-        print("%-9s %12s %16s %8s %8s %13s %14s" % (
-            "producers", "tfrun (k+s)", "(user + system)", "cat", "C loop",
-            "cat/tfrun CPU", "loop/tfrun CPU"))
+        print("%-9s %12s %8s %8s %10s %11s" % (
+            "producers", "tfrun (k+s)", "cat", "C loop", "cat/tfrun",
+            "loop/tfrun"))
         for n, cat, loop, tf, ok, msg, _ in rows:
             tf_ms, cat_ms, loop_ms = ms_per_mb(tf), ms_per_mb(cat), \
                 ms_per_mb(loop)
-            print("%-9d %12s %16s %8s %8s %13s %14s" % (
-                n, fmt3(tf_ms), "(%s + %s)" % (fmt3(ms_per_mb(tf, 0)),
-                                               fmt3(ms_per_mb(tf, 1))),
-                fmt3(cat_ms), fmt3(loop_ms),
+            print("%-9d %12s %8s %8s %10s %11s" % (
+                n, fmt3(tf_ms), fmt3(cat_ms), fmt3(loop_ms),
                 "%.2f" % (cat_ms / tf_ms) if tf_ms and cat_ms else "-",
                 "%.2f" % (loop_ms / tf_ms) if tf_ms and loop_ms else "-"))
         print("   (tfrun: keeper + supervisor, children excluded; cat and the "
-              "C loop: the process itself)")
+              "C loop: the process itself. User + system: the kernel's split\n"
+              "   between the two is sampled, too coarse to subtract the "
+              "producers' share from, so only the sum is shown)")
         label = "pty " if tty else ""
         for n, cat, loop, tf, ok, msg, _ in rows:
             ratio = tf.rate / cat.rate
@@ -1051,6 +1051,8 @@ class Bench:
                 if status != 0:
                     raise RuntimeError("tfrun ps exited %d" % status)
                 client.append(ms)
+            alone = [spawn_wait_ms([self.tfrun, "--version"], f.dir, f.env)[0]
+                     for _ in range(runs)]
             sock = os.path.join(f.dir, ".tfrun.sock")
             for _ in range(runs):
                 ms, rows = raw_ps(sock)
@@ -1064,6 +1066,8 @@ class Bench:
               % (statistics.median(client), max(client)))
         print("  request on the socket to ok:   median %.2f ms, worst %.2f ms"
               " (connect included)" % (statistics.median(raw), max(raw)))
+        print("  the client's start alone (tfrun --version, exec to exit): "
+              "median %.2f ms" % statistics.median(alone))
         self.row("tfrun ps, %d instances (median; worst %.1f ms)"
                  % (n, max(client)), "%.2f ms" % statistics.median(client),
                  "< 5 ms", statistics.median(client) < 5)
