@@ -15,11 +15,13 @@ it is compiled here): configure with -DTFRUN_BUILD_TESTS=ON, ideally
               `tfrun start`; lines/s (best of --runs, each into `wc -l`), the
               ratios, tfrun's CPU (keeper + supervisor, children excluded;
               user + system) in ms per MB of log, and a check of every
-              line (whole, labelled, in order, none lost) on another run. Then foreman, honcho, goreman and
-              node-foreman (nf) where they are on PATH, on smaller runs: their
-              rate counts from their first line to their last (so their
-              start-up is not held against them); a run still going after
-              --limit seconds is stopped and counted as delivered.
+              line (whole, labelled, in order, none lost) on another run.
+              Then foreman, honcho, goreman and node-foreman (nf) where they
+              are on PATH, on smaller runs: their rate counts from their
+              first line to their last (so their start-up is not held
+              against them); a run still going after --limit seconds is
+              stopped and counted as delivered (one with nothing out is
+              measured again on a tenth of the work).
   pty         the same through ptys (`tfrun start --tty always`) against cat
               and the C loop on ptys (the kernel's own cost), once a child
               is seen to get a terminal; else "not available".
@@ -44,7 +46,8 @@ Exits 0 when it ran (whatever the figures), 1 when it cannot run at all,
 tfrun's CPU in `throughput` is exact: the keeper is this script's child, so
 wait4() gives its CPU plus that of everything it and the supervisor reaped;
 each producer appends its own CPU (tf-child rusage:FILE) just before it
-exits, and that is subtracted. CPU over a window (probes) is the sum of
+exits, and that is subtracted (what a producer spends in exit() after that
+is counted as tfrun's: a few microseconds). CPU over a window (probes) is the sum of
 /proc/PID/task/*/schedstat run times of keeper and supervisor.
 """
 import os
