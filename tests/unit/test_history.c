@@ -204,8 +204,9 @@ test_tail_across_chunks(void **state)
 }
 
 /*
- * Whatever is written, memory stays bounded and the newest lines are kept,
- * every one of them whole and in order.
+ * Whatever is written, memory stays bounded and at least HISTORY_BYTES of
+ * the newest text are kept (65536 lines if they are shorter than 16
+ * bytes), every line of it whole and in order.
  */
 static void
 check_bound(size_t linelen, size_t total)
@@ -228,6 +229,11 @@ check_bound(size_t linelen, size_t total)
 	assert_true(s.in_order);
 	assert_int_equal(s.last, seq - 1);
 	assert_true(s.n < (size_t)seq);
+	/* Lines of under 16 bytes are bounded by their count instead. */
+	if (s.bytes < HISTORY_BYTES && (linelen >= 16 || s.n < 65536))
+		fail_msg("lines of %zu bytes: %zu bytes of text kept, fewer "
+		    "than %d, in %zu lines", linelen, s.bytes, HISTORY_BYTES,
+		    s.n);
 	if (peak > MEMORY_BOUND)
 		fail_msg("lines of %zu bytes: %zu bytes of memory for %zu "
 		    "lines of text", linelen, peak, s.n);
@@ -238,8 +244,13 @@ check_bound(size_t linelen, size_t total)
 static void
 test_bound(void **state)
 {
+	check_bound(8, 8 * HISTORY_BYTES);
+	check_bound(15, 8 * HISTORY_BYTES);
+	check_bound(16, 8 * HISTORY_BYTES);
+	check_bound(17, 8 * HISTORY_BYTES);
 	check_bound(80, 8 * HISTORY_BYTES);
 	check_bound(100, 8 * HISTORY_BYTES);
+	check_bound(2000, 8 * HISTORY_BYTES);
 	check_bound(30000, 8 * HISTORY_BYTES);
 	/* One record a chunk, half of each chunk unused. */
 	check_bound(33000, 8 * HISTORY_BYTES);
