@@ -198,8 +198,9 @@ test_logs(void **state)
 	assert_int_equal(r.ntargets, 0);
 	ctlproto_req_free(&r);
 
-	parse_ok("tfrun/1 logs 9999999 follow web.1 worker", &r);
-	assert_int_equal(r.lines, 9999999);
+	/* Any count `tfrun logs -n` takes: up to nine digits. */
+	parse_ok("tfrun/1 logs 999999999 follow web.1 worker", &r);
+	assert_int_equal(r.lines, 999999999);
 	assert_int_equal(r.follow, 1);
 	assert_int_equal(r.ntargets, 2);
 	assert_string_equal(r.targets[0], "web.1");
@@ -214,7 +215,7 @@ test_logs(void **state)
 	parse_bad("tfrun/1 logs 5", "logs needs N and follow or once");
 	parse_bad("tfrun/1 logs x once", "logs needs N and follow or once");
 	parse_bad("tfrun/1 logs -5 once", "logs needs N and follow or once");
-	parse_bad("tfrun/1 logs 10000000 once",
+	parse_bad("tfrun/1 logs 1000000000 once",
 	    "logs needs N and follow or once");
 	parse_bad("tfrun/1 logs 5 always", "logs needs N and follow or once");
 	parse_bad("tfrun/1 logs 5 once web.01",
