@@ -57,7 +57,8 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/tfrun start -f Procfile.example -e .env.example
+	$(BUILD)/tfrun start -f Procfile.example -e .env.example \
+	    --config tfrun.example.ini
 
 test: build npm-deps
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

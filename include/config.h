@@ -144,25 +144,28 @@ struct config {
 	size_t ntypes;
 };
 
-/* How a setting's text is checked and stored. */
+/*
+ * How a setting's text is checked and stored, grouped by storage: the
+ * code copies and frees by those ranges.
+ */
 enum config_kind {
-	CONFIG_K_STRING,	/* char *: any non-empty text */
-	CONFIG_K_FILES,		/* char ** + size_t: comma list */
-	CONFIG_K_TYPES,		/* char ** + size_t: comma list of type names */
 	CONFIG_K_BOOL,		/* int: true/false...; a flag takes no value */
-	CONFIG_K_PORT,		/* long: 1 to 65535 */
-	CONFIG_K_PORT_STEP,	/* long: 1 to 65535 */
-	CONFIG_K_LINES,		/* long: 0 or more */
-	CONFIG_K_SECONDS,	/* uint64_t ms: 5, 2.5, .5, 1.; 0 to 86400 */
-	CONFIG_K_INTERVAL,	/* uint64_t ms: as seconds, more than 0 */
 	CONFIG_K_COLOR,		/* int: auto, always, never; a bare flag always */
 	CONFIG_K_TTY,		/* int: auto, always, never */
 	CONFIG_K_LOG_FORMAT,	/* int: text, json */
 	CONFIG_K_RESTART,	/* int: never, on-failure, always */
 	CONFIG_K_SIGNAL,	/* int: a name with or without SIG, a number */
+	CONFIG_K_PORT,		/* long: 1 to 65535 */
+	CONFIG_K_PORT_STEP,	/* long: 1 to 65535 */
+	CONFIG_K_LINES,		/* long: 0 or more */
+	CONFIG_K_SECONDS,	/* uint64_t ms: 5, 2.5, .5, 1.; 0 to 86400 */
+	CONFIG_K_INTERVAL,	/* uint64_t ms: as seconds, more than 0 */
+	CONFIG_K_STRING,	/* char *: any non-empty text */
 	CONFIG_K_INSTANCE,	/* char *: TYPE or TYPE.N */
 	CONFIG_K_PROBE,		/* char *: a probe (probe.h) */
-	CONFIG_K_AFTER		/* char *: TYPE[:COND], ... (probe.h) */
+	CONFIG_K_AFTER,		/* char *: TYPE[:COND], ... (probe.h) */
+	CONFIG_K_FILES,		/* char ** + size_t: comma list */
+	CONFIG_K_TYPES		/* char ** + size_t: comma list of type names */
 };
 
 /* Which commands use a setting: bits of enum cli_command (cli.h). */
@@ -174,11 +177,11 @@ struct config_setting {
 				   first canonical ("formation|concurrency") */
 	const char *letters;	/* a short option per spelling, ' ' for none */
 	const char *negs;	/* long options that turn it off ("no-color") */
+	const char *arg;	/* the flag's value in help ("N"); NULL: none */
 	const char *key;	/* [tfrun] key(s), '|' between spellings */
 	const char *tkey;	/* [process.TYPE] key */
-	const char *var;	/* TFRUN_* variable */
-	const char *arg;	/* the flag's value in help ("N"); NULL: none */
 	enum config_kind kind;
+	const char *var;	/* TFRUN_* variable */
 	unsigned field;		/* enum config_field bit: kept in struct
 				   config; 0: in struct cli, or only per type */
 	unsigned tfield;	/* enum config_type_field bit (with tkey) */
@@ -209,9 +212,10 @@ void config_defaults(struct config *c);
 
 /*
  * Parses tfrun.ini text (buf, len bytes; fname in messages) into c with
- * inih. Returns 0, or -1 with *cause allocated: every error found, one per
- * line, each "FNAME:LINE: what is wrong" (unknown section or key, bad
- * value, a [process.TYPE] whose TYPE is not a valid type name).
+ * inih. Returns 0 (*cause NULL), or -1 with *cause allocated: every error
+ * found, one per line in line order, each "FNAME:LINE: what is wrong"
+ * (unknown section or key, bad value, a [process.TYPE] whose TYPE is not
+ * a valid type name).
  */
 int config_parse_ini(const char *fname, const char *buf, size_t len,
     struct config *c, char **cause);
@@ -270,6 +274,15 @@ int config_can_die(const struct config *c, const char *type);
  * flags, negs or keys), owned, or NULL when there are fewer.
  */
 char *config_spelling(const char *list, size_t i);
+
+/* Returns which spelling of list name (len bytes) is, or -1. */
+int config_match(const char *list, const char *name, size_t len);
+
+/*
+ * Frees the value of kind at dst (a field of struct config, config_type
+ * or cli), then makes it a deep copy of the one at src, or empty if NULL.
+ */
+void config_copy(enum config_kind kind, void *dst, const void *src);
 
 /* Returns the name of value v of an enum kind ("on-failure"). */
 const char *config_word(enum config_kind kind, int v);

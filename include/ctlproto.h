@@ -16,7 +16,7 @@
  *	logs N follow|once [NAME|TYPE]...
  *	wait MS|forever
  *	quit
- *	attach NAME COLS ROWS           then raw bytes both ways
+ *	attach NAME COLS ROWS           then frames (below) and raw output
  *
  * Replies are lines "TAG[ PAYLOAD]\n"; a reply ends with "ok" or "error
  * MESSAGE" (then the server closes the connection, but for logs -f, which
@@ -27,6 +27,11 @@
  *	line TEXT                       one log line, formatted
  *	following                       the history is sent; new lines follow
  *	end                             tfrun is exiting
+ *
+ * After "ok tty" or "ok pipe" to attach, the server sends the instance's
+ * raw output, and the client sends frames: 'i', a 16-bit big-endian length
+ * and that many bytes of input; or 'w', 16-bit columns and rows (a
+ * resize). The client detaches by closing the connection.
  */
 #ifndef TFRUN_CTLPROTO_H
 #define TFRUN_CTLPROTO_H
@@ -129,6 +134,30 @@ void ctlproto_format_inst(struct buf *out, const struct ctlproto_inst *inst);
 /* Parses an inst payload; returns 0 or -1. */
 int ctlproto_parse_inst(const char *buf, size_t len,
     struct ctlproto_inst *inst);
+
+/* One attach frame from the client. */
+struct ctlproto_frame {
+	char type;           /* 'i' input, 'w' window size */
+	const char *data;    /* 'i': borrowed from the buffer */
+	size_t len;
+	unsigned cols, rows; /* 'w' */
+};
+
+#define CTLPROTO_FRAME_MAX 1024 /* input bytes in one frame */
+
+/*
+ * Reads the first frame of buf (len bytes): returns its size and fills
+ * *f, 0 when the frame is not complete yet, or -1 for a malformed one (an
+ * unknown type, an input longer than CTLPROTO_FRAME_MAX, a zero size).
+ */
+long ctlproto_parse_frame(const char *buf, size_t len,
+    struct ctlproto_frame *f);
+
+/* Appends an input frame (at most CTLPROTO_FRAME_MAX bytes of data). */
+void ctlproto_format_input(struct buf *out, const char *data, size_t len);
+
+/* Appends a window-size frame. */
+void ctlproto_format_winsize(struct buf *out, unsigned cols, unsigned rows);
 
 /* Appends "TAG PAYLOAD\n" (payload may be NULL) to out; '\n' in it is cut. */
 void ctlproto_format_reply(struct buf *out, enum ctlproto_tag tag,

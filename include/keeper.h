@@ -31,7 +31,28 @@
  * not root) with its own /proc; when the kernel refuses that, the reason
  * is printed and -2 is returned.
  */
-int keeper_start(int isolate, int *status);
+int keeper_start(int isolate, int input, int *status);
+
+/*
+ * With input (--stdin), the keeper reads its stdin (the terminal: it is
+ * in the terminal's foreground process group, the supervisor is not) and
+ * passes it on: in the supervisor, keeper_input_fd is the read end of that
+ * pipe (its end of file is stdin's); -1 otherwise.
+ */
+int keeper_input_fd(void);
+
+/*
+ * tfrun run --with, before keeper_start: once the supervisor reports the
+ * formation ready (keeper_report_ready), the keeper runs argv (execvp,
+ * with envp, in cwd) as its child in the terminal's foreground group;
+ * when it ends the formation is stopped, and keeper_start's status is the
+ * command's. Meanwhile ^C is the command's alone, and the keeper passes
+ * other signals to it. The arrays must outlive keeper_start.
+ */
+void keeper_set_command(char **argv, char **envp, const char *cwd);
+
+/* In the supervisor: the formation is ready (run --with). */
+int keeper_report_ready(void);
 
 /*
  * Before keeper_start: fd (the control socket) belongs to the supervisor;

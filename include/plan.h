@@ -82,6 +82,12 @@ int plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 /* Frees what p owns. */
 void plan_free(struct plan *p);
 
+/*
+ * Returns the type one of whose instances (its stdin_instance) gets the
+ * terminal's input (--stdin, stdin = true), or NULL.
+ */
+const struct plan_type *plan_stdin_type(const struct plan *p);
+
 /* Returns the type named name, or NULL. */
 const struct plan_type *plan_type_find(const struct plan *p,
     const char *name);

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/ioctl.h>
+
 #include <uv.h>
 
 #include "fmt.h"
@@ -34,6 +36,8 @@ struct proc_spec {
 	struct fmt_source src; /* label of its lines; name/type must outlive the proc */
 	int quiet;             /* -q: read its output, log none of it */
 	struct history *history; /* each line goes here too; the proc refs it */
+	int tty;               /* a pty instead of pipes (SPEC section 6a) */
+	struct winsize winsize; /* the pty's size */
 	/* Called once when finished; status is the exit code or 128+signal. */
 	void (*done)(void *ctx, struct proc *p, int status, int termsig);
 	void *ctx;
@@ -45,6 +49,54 @@ struct proc_spec {
  */
 int proc_spawn(uv_loop_t *loop, const struct proc_spec *spec,
     struct proc **pp);
+
+/*
+ * The argument that makes tfrun the exec shim of a pty instance: `tfrun
+ * PROC_SHIM_ARG PROGRAM ARG...` makes its stdin its controlling terminal
+ * and execs PROGRAM. main() calls proc_exec_shim before anything else.
+ */
+#define PROC_SHIM_ARG "\001pty-exec"
+int proc_exec_shim(int argc, char **argv);
+
+/*
+ * Writes input to the instance: to its pty, or to its stdin pipe. Never
+ * blocks: returns 0, UV_EAGAIN when not all of it fit (the rest is
+ * dropped), or another negative libuv error.
+ */
+int proc_input(struct proc *p, const char *data, size_t len);
+
+/* Ends its input: ^D on a pty, the end of file on a pipe. */
+void proc_input_end(struct proc *p);
+
+/* Sets the pty's window size (the instance gets SIGWINCH); no-op on pipes. */
+void proc_resize(struct proc *p, const struct winsize *ws);
+
+/* Says whether the instance runs on a pty. */
+int proc_has_tty(const struct proc *p);
+
+/*
+ * Sets a function that gets every byte the instance writes, raw, before
+ * lines are assembled (tfrun attach); NULL to stop.
+ */
+void proc_set_tap(struct proc *p, void (*fn)(void *ctx, const char *data,
+    size_t len), void *ctx);
+
+/*
+ * Sets a function that gets each line as it is assembled (a log probe);
+ * it runs while the output's lock is held: it must not log.
+ */
+void proc_set_line_hook(struct proc *p, void (*fn)(void *ctx,
+    const char *line, size_t len), void *ctx);
+
+/*
+ * Notes (and forgets, once reaped) the pid of another process libuv
+ * spawned and will reap (an exec probe), for proc_owns_pid.
+ */
+void proc_claim(int pid);
+void proc_unclaim(int pid);
+
+/* Returns the partial line held now (what a prompt looks like). */
+size_t proc_partial(const struct proc *p, const char **data);
 
 /* The pid, which is also the process group id. */
 int proc_pid(const struct proc *p);

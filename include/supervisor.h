@@ -95,6 +95,37 @@ struct history;
 int supervisor_histories(struct supervisor *sv, const char *const *targets,
     size_t n, struct history ***v, size_t *nv, char **cause);
 
+/*
+ * tfrun attach (SPEC section 6a): output gets every byte the instance
+ * writes, raw, as long as the client is attached (across restarts); gone
+ * says the instance is no more (scaled away, tfrun ending).
+ */
+struct supervisor_tap {
+	void (*output)(void *ctx, const char *data, size_t len);
+	void (*gone)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * Attaches tap to the instance named name, its pty (if it has one) sized
+ * cols x rows, and sends it the partial line shown now (a prompt). Returns
+ * 0 with *tty set (1 for a pty, 0 for pipes), or -1 with *cause allocated
+ * (no such instance; another client is attached).
+ */
+int supervisor_attach(struct supervisor *sv, const char *name, unsigned cols,
+    unsigned rows, const struct supervisor_tap *tap, int *tty, char **cause);
+
+/* Input from the attached client, to the instance's pty or stdin pipe. */
+void supervisor_attach_input(struct supervisor *sv, const char *name,
+    const char *data, size_t len);
+
+/* The attached client's window changed size. */
+void supervisor_attach_resize(struct supervisor *sv, const char *name,
+    unsigned cols, unsigned rows);
+
+/* The client has gone: the instance goes on as before. */
+void supervisor_detach(struct supervisor *sv, const char *name);
+
 /* The width names are padded to in the log now. */
 size_t supervisor_label_width(struct supervisor *sv);
 
@@ -109,6 +140,8 @@ struct supervisor_setup {
 	const char *ctl_path;
 	long pid;
 	int started_fd;
+	int run_with;          /* tfrun run --with: tell the keeper when ready */
+	const long *counts;    /* run --with: instances per type, or NULL */
 };
 void supervisor_set_up(const struct supervisor_setup *setup);
 

@@ -8,7 +8,11 @@
  * PATH" when nothing listens.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +70,22 @@ cmd_ctl_send(int fd, const struct buf *b)
 		off += (size_t)n;
 	}
 	return 0;
+}
+
+/*
+ * Connects and sends the request (which it frees); returns the fd or -1
+ * (the message printed). A refusal's reason is read even when the send
+ * fails, so the send's result does not matter here.
+ */
+static int
+cmd_ctl_open(const char *path, struct buf *req)
+{
+	int fd;
+
+	if ((fd = cmd_ctl_connect(path)) != -1)
+		cmd_ctl_send(fd, req);
+	buf_free(req);
+	return fd;
 }
 
 /* Builds the request for the command line. */
@@ -190,6 +210,233 @@ cmd_ctl_print_ps(const struct ctlproto_inst *v, size_t n, int json)
 	}
 }
 
+/* The detach keys: ^P then ^Q, as docker's. */
+#define CMD_CTL_KEY1 0x10
+#define CMD_CTL_KEY2 0x11
+
+static int cmd_ctl_winch[2] = { -1, -1 }; /* SIGWINCH, as a byte */
+static struct termios cmd_ctl_saved;
+static int cmd_ctl_raw;
+
+/* Notes a window resize for the loop (async-signal-safe). */
+static void
+cmd_ctl_on_winch(int sig)
+{
+	int saved = errno;
+	char c = 'w';
+
+	(void)sig;
+	/* A full pipe already holds a resize to read. */
+	if (write(cmd_ctl_winch[1], &c, 1) == -1)
+		c = 0;
+	errno = saved;
+}
+
+/* Reads the terminal's size; 80x24 when stdin is not one. */
+static void
+cmd_ctl_winsize(unsigned *cols, unsigned *rows)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		*cols = ws.ws_col;
+		*rows = ws.ws_row;
+	} else {
+		*cols = 80;
+		*rows = 24;
+	}
+}
+
+/*
+ * Puts the terminal in raw mode (keystrokes go through as they are, ^C
+ * included), but keeps output processing, so that the instance's "\n"
+ * starts a new line here.
+ */
+static void
+cmd_ctl_raw_mode(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &cmd_ctl_saved))
+		return;
+	t = cmd_ctl_saved;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST | ONLCR;
+	/* TCSANOW: what was typed ahead is kept, not flushed. */
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		cmd_ctl_raw = 1;
+}
+
+/* Gives the terminal back as it was. */
+static void
+cmd_ctl_cooked_mode(void)
+{
+	if (cmd_ctl_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &cmd_ctl_saved);
+	cmd_ctl_raw = 0;
+}
+
+/*
+ * Sends what was typed: ^P ^Q detaches (returns 1); into a stdin pipe a
+ * typed Enter ('\r' on a raw terminal) becomes '\n' and is echoed here,
+ * as a terminal would have done it.
+ */
+static int
+cmd_ctl_typed(int fd, const char *in, size_t n, int tty, int *held)
+{
+	struct buf out = BUF_INIT, echo = BUF_INIT;
+	char data[CTLPROTO_FRAME_MAX], c;
+	size_t i, k = 0;
+	int detach = 0;
+
+	for (i = 0; i < n && !detach; i++) {
+		c = in[i];
+		if (*held) {
+			*held = 0;
+			if (c == CMD_CTL_KEY2) {
+				detach = 1;
+				break;
+			}
+			data[k++] = CMD_CTL_KEY1;
+		}
+		if (c == CMD_CTL_KEY1) {
+			*held = 1;
+			continue;
+		}
+		if (!tty && cmd_ctl_raw && c == '\r')
+			c = '\n';
+		if (!tty && cmd_ctl_raw)
+			buf_add(&echo, &c, 1);
+		data[k++] = c;
+		if (k >= sizeof data - 1) {
+			ctlproto_format_input(&out, data, k);
+			k = 0;
+		}
+	}
+	if (k > 0)
+		ctlproto_format_input(&out, data, k);
+	if (echo.len > 0 && write(STDOUT_FILENO, echo.data, echo.len) < 0)
+		echo.len = 0;
+	if (out.len > 0)
+		cmd_ctl_send(fd, &out);
+	buf_free(&out);
+	buf_free(&echo);
+	return detach;
+}
+
+/*
+ * tfrun attach NAME (SPEC section 6a): the terminal, raw, connected to the
+ * instance until ^P ^Q; the instance is not affected when it ends.
+ */
+static int
+cmd_ctl_attach(const char *path, const char *name)
+{
+	struct ctlproto_reply reply;
+	struct buf req = BUF_INIT, in = BUF_INIT;
+	struct sigaction sa;
+	struct pollfd pfd[3];
+	char chunk[8192], cols_s[16], rows_s[16], *nl;
+	const char *args[3];
+	unsigned cols, rows;
+	int fd, tty = 0, held = 0, status = -1;
+	ssize_t n;
+
+	cmd_ctl_winsize(&cols, &rows);
+	snprintf(cols_s, sizeof cols_s, "%u", cols);
+	snprintf(rows_s, sizeof rows_s, "%u", rows);
+	args[0] = name;
+	args[1] = cols_s;
+	args[2] = rows_s;
+	if (ctlproto_format_request(&req, CTLPROTO_ATTACH, args, 3) != 0) {
+		fprintf(stderr, "tfrun: attach: '%s' is not a name\n", name);
+		return 1;
+	}
+	if ((fd = cmd_ctl_open(path, &req)) == -1)
+		return 1;
+	/* The answer line; what follows it is already the instance's output. */
+	while ((nl = in.len > 0 ? memchr(in.data, '\n', in.len) : NULL) == NULL) {
+		if ((n = read(fd, chunk, sizeof chunk)) <= 0) {
+			fprintf(stderr, "tfrun: the connection to %s ended "
+			    "without an answer\n", path);
+			close(fd);
+			buf_free(&in);
+			return 1;
+		}
+		buf_add(&in, chunk, (size_t)n);
+	}
+	if (ctlproto_parse_reply(in.data, (size_t)(nl - in.data), &reply) != 0 ||
+	    reply.tag != CTLPROTO_OK) {
+		if (reply.tag == CTLPROTO_ERROR)
+			fprintf(stderr, "tfrun: %.*s\n", (int)reply.len,
+			    reply.payload);
+		close(fd);
+		buf_free(&in);
+		return 1;
+	}
+	tty = reply.len == 3 && memcmp(reply.payload, "tty", 3) == 0;
+	cmd_ctl_raw_mode();
+	fprintf(stderr, "tfrun: attached to %s (detach with ^P ^Q)\n", name);
+	if (in.len > (size_t)(nl - in.data) + 1 &&
+	    write(STDOUT_FILENO, nl + 1, in.len - (size_t)(nl - in.data) - 1) < 0)
+		status = 1;
+	buf_free(&in);
+
+	if (pipe2(cmd_ctl_winch, O_CLOEXEC | O_NONBLOCK) == 0) {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = cmd_ctl_on_winch;
+		sigaction(SIGWINCH, &sa, NULL);
+	}
+	while (status == -1) {
+		pfd[0].fd = fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = STDIN_FILENO;
+		pfd[1].events = POLLIN;
+		pfd[2].fd = cmd_ctl_winch[0];
+		pfd[2].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+		if (poll(pfd, 3, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].revents != 0) {
+			n = read(fd, chunk, sizeof chunk);
+			if (n <= 0) {
+				cmd_ctl_cooked_mode();
+				fprintf(stderr, "\ntfrun: %s has gone, or tfrun "
+				    "exited\n", name);
+				status = 0;
+				break;
+			}
+			if (write(STDOUT_FILENO, chunk, (size_t)n) < 0)
+				status = 1;
+		}
+		if (pfd[1].revents != 0) {
+			n = read(STDIN_FILENO, chunk, sizeof chunk);
+			if (n <= 0 || cmd_ctl_typed(fd, chunk, (size_t)n, tty,
+			    &held)) {
+				status = 0;
+				cmd_ctl_cooked_mode();
+				fprintf(stderr, "\ntfrun: detached from %s\n",
+				    name);
+			}
+		}
+		if (pfd[2].revents != 0) {
+			struct buf w = BUF_INIT;
+
+			while (read(cmd_ctl_winch[0], chunk, sizeof chunk) > 0)
+				continue;
+			cmd_ctl_winsize(&cols, &rows);
+			ctlproto_format_winsize(&w, cols, rows);
+			cmd_ctl_send(fd, &w);
+			buf_free(&w);
+		}
+	}
+	cmd_ctl_cooked_mode();
+	close(fd);
+	return status == -1 ? 1 : status;
+}
+
 /* Runs one client command; see cmd.h. */
 int
 cmd_ctl(const char *path, const struct cli *cli)
@@ -202,16 +449,13 @@ cmd_ctl(const char *path, const struct cli *cli)
 	ssize_t n;
 	int fd, status = -1;
 
-	if (cmd_ctl_request(cli, &req) != 0)
-		return 1;
 	/* A server that refuses closes at once: read its reason anyway. */
 	signal(SIGPIPE, SIG_IGN);
-	if ((fd = cmd_ctl_connect(path)) == -1) {
-		buf_free(&req);
+	if (cli->command == CLI_ATTACH)
+		return cmd_ctl_attach(path, cli->args[0]);
+	if (cmd_ctl_request(cli, &req) != 0 ||
+	    (fd = cmd_ctl_open(path, &req)) == -1)
 		return 1;
-	}
-	cmd_ctl_send(fd, &req);
-	buf_free(&req);
 	while (status == -1) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n == -1 && errno == EINTR)

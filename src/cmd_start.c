@@ -72,7 +72,7 @@ cmd_start_daemon(const struct plan *p, int *started_fd)
 int
 cmd_start(const struct plan *p, const struct cli *cli)
 {
-	struct supervisor_setup setup = { -1, NULL, 0, -1 };
+	struct supervisor_setup setup = { -1, NULL, 0, -1, 0, NULL };
 	char *cause;
 	int status;
 
@@ -91,7 +91,8 @@ cmd_start(const struct plan *p, const struct cli *cli)
 	setup.pid = (long)getpid();
 	/* The keeper must not hold the socket: only the supervisor serves. */
 	keeper_close_after_fork(setup.ctl_fd);
-	switch (keeper_start(p->cfg.isolate, &status)) {
+	switch (keeper_start(p->cfg.isolate, plan_stdin_type(p) != NULL,
+	    &status)) {
 	case 1:
 		return status; /* the keeper, after the supervisor ended */
 	case 0:

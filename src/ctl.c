@@ -76,6 +76,7 @@ struct ctl_write {
 };
 
 static void ctl_flush(struct ctl_client *);
+static void ctl_frames(struct ctl_client *);
 
 /* Frees the client once its last handle has closed. */
 static void
@@ -103,6 +104,10 @@ ctl_drop(struct ctl_client *c)
 	if (c->closing)
 		return;
 	c->closing = 1;
+	if (c->state == CTL_ATTACHED) {
+		c->state = CTL_REPLIED;
+		supervisor_detach(c->ctl->sv, c->req.targets[0]);
+	}
 	if (c->prev != NULL) {
 		*c->prev = c->next;
 		if (c->next != NULL)
@@ -356,6 +361,91 @@ ctl_check_waiter(struct ctl_client *c)
 	free(names);
 }
 
+/* The attached instance wrote: its bytes go to the client as they are. */
+static void
+ctl_attach_output(void *arg, const char *data, size_t len)
+{
+	struct ctl_client *c = arg;
+
+	if (c->closing)
+		return;
+	buf_add(&c->out, data, len);
+	/* Until the answer is queued (ctl_attach), this is only kept. */
+	if (c->state != CTL_ATTACHED)
+		return;
+	if (c->out.len > CTL_FOLLOW_MAX) {
+		c->slow = 1;
+		ctl_drop(c);
+		return;
+	}
+	ctl_flush(c);
+}
+
+/* The attached instance is gone (scaled away): the client is let go. */
+static void
+ctl_attach_gone(void *arg)
+{
+	struct ctl_client *c = arg;
+
+	c->state = CTL_REPLIED;
+	if (c->out.len == 0 && !c->writing)
+		ctl_drop(c);
+}
+
+/* `attach NAME COLS ROWS`: from here on, frames in, raw output out. */
+static void
+ctl_attach(struct ctl_client *c)
+{
+	struct supervisor_tap tap = { ctl_attach_output, ctl_attach_gone, c };
+	struct buf shown;
+	char *cause;
+	int tty;
+
+	if (supervisor_attach(c->ctl->sv, c->req.targets[0],
+	    (unsigned)c->req.cols, (unsigned)c->req.rows, &tap, &tty,
+	    &cause) != 0) {
+		ctl_finish(c, cause);
+		return;
+	}
+	/* The answer goes before what the instance shows (its prompt). */
+	shown = c->out;
+	memset(&c->out, 0, sizeof c->out);
+	ctl_reply(c, CTLPROTO_OK, tty ? "tty" : "pipe");
+	if (shown.len > 0)
+		buf_add(&c->out, shown.data, shown.len);
+	buf_free(&shown);
+	c->state = CTL_ATTACHED;
+	uv_timer_stop(&c->timer);
+	ctl_flush(c);
+	ctl_frames(c);
+}
+
+/* Carries out the attach frames that have come in whole. */
+static void
+ctl_frames(struct ctl_client *c)
+{
+	struct ctlproto_frame f;
+	size_t off = 0;
+	long n = 0;
+
+	while (c->state == CTL_ATTACHED &&
+	    (n = ctlproto_parse_frame(c->in + off, c->inlen - off, &f)) > 0) {
+		off += (size_t)n;
+		if (f.type == 'i')
+			supervisor_attach_input(c->ctl->sv, c->req.targets[0],
+			    f.data, f.len);
+		else
+			supervisor_attach_resize(c->ctl->sv,
+			    c->req.targets[0], f.cols, f.rows);
+	}
+	if (n < 0) {
+		ctl_drop(c);
+		return;
+	}
+	memmove(c->in, c->in + off, c->inlen - off);
+	c->inlen -= off;
+}
+
 /* Carries out one request. */
 static void
 ctl_dispatch(struct ctl_client *c)
@@ -418,8 +508,7 @@ ctl_dispatch(struct ctl_client *c)
 		supervisor_quit(ctl->sv, origin);
 		return;
 	case CTLPROTO_ATTACH:
-		ctl_finish(c, xstrdup("attach is not available in this "
-		    "version"));
+		ctl_attach(c);
 		return;
 	}
 	ctl_finish(c, rc != 0 ? cause : NULL);
@@ -444,7 +533,7 @@ ctl_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 
 	(void)suggested;
 	/* After the request, what a client sends is read and ignored. */
-	if (c->state != CTL_READING) {
+	if (c->state != CTL_READING && c->state != CTL_ATTACHED) {
 		buf->base = sink;
 		buf->len = sizeof sink;
 		return;
@@ -465,6 +554,11 @@ ctl_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		ctl_drop(c);
 		return;
 	}
+	if (c->state == CTL_ATTACHED) {
+		c->inlen += (size_t)nread;
+		ctl_frames(c);
+		return;
+	}
 	if (c->state != CTL_READING || nread == 0)
 		return;
 	c->inlen += (size_t)nread;
@@ -479,6 +573,9 @@ ctl_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		ctl_finish(c, cause);
 		return;
 	}
+	/* What came after the line is attach's first frames. */
+	c->inlen -= (size_t)(nl + 1 - c->in);
+	memmove(c->in, nl + 1, c->inlen);
 	c->state = CTL_REPLIED; /* until the dispatch says otherwise */
 	ctl_dispatch(c);
 }

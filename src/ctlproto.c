@@ -393,3 +393,71 @@ ctlproto_parse_inst(const char *s, size_t n, struct ctlproto_inst *in)
 		return -1;
 	return 0;
 }
+
+/* Reads a 16-bit big-endian number. */
+static unsigned
+ctlproto_u16(const char *p)
+{
+	return ((unsigned)(unsigned char)p[0] << 8) | (unsigned char)p[1];
+}
+
+/* Parses one attach frame; see ctlproto.h. */
+long
+ctlproto_parse_frame(const char *buf, size_t len, struct ctlproto_frame *f)
+{
+	memset(f, 0, sizeof *f);
+	if (len == 0)
+		return 0;
+	f->type = buf[0];
+	switch (f->type) {
+	case 'i':
+		if (len < 3)
+			return 0;
+		f->len = ctlproto_u16(buf + 1);
+		if (f->len == 0 || f->len > CTLPROTO_FRAME_MAX)
+			return -1;
+		if (len < 3 + f->len)
+			return 0;
+		f->data = buf + 3;
+		return (long)(3 + f->len);
+	case 'w':
+		if (len < 5)
+			return 0;
+		f->cols = ctlproto_u16(buf + 1);
+		f->rows = ctlproto_u16(buf + 3);
+		if (f->cols == 0 || f->rows == 0)
+			return -1;
+		return 5;
+	default:
+		return -1;
+	}
+}
+
+/* Appends an input frame; see ctlproto.h. */
+void
+ctlproto_format_input(struct buf *out, const char *data, size_t len)
+{
+	char hdr[3];
+
+	if (len > CTLPROTO_FRAME_MAX)
+		len = CTLPROTO_FRAME_MAX;
+	hdr[0] = 'i';
+	hdr[1] = (char)(len >> 8);
+	hdr[2] = (char)(len & 0xff);
+	buf_add(out, hdr, sizeof hdr);
+	buf_add(out, data, len);
+}
+
+/* Appends a window-size frame; see ctlproto.h. */
+void
+ctlproto_format_winsize(struct buf *out, unsigned cols, unsigned rows)
+{
+	char f[5];
+
+	f[0] = 'w';
+	f[1] = (char)(cols >> 8);
+	f[2] = (char)(cols & 0xff);
+	f[3] = (char)(rows >> 8);
+	f[4] = (char)(rows & 0xff);
+	buf_add(out, f, sizeof f);
+}

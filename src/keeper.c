@@ -39,6 +39,8 @@
 #include "keeper.h"
 #include "procfs.h"
 
+extern char **environ;
+
 #define KEEPER_MAX_PROCS 65536
 #define KEEPER_MAX_PIDS 4096
 
@@ -47,7 +49,7 @@
  * them: it kills the keeper, and the supervisor then kills the formation.
  */
 static const int keeper_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
-	SIGUSR2 };
+	SIGUSR2, SIGWINCH };
 
 static volatile sig_atomic_t keeper_child; /* the supervisor's pid */
 static volatile sig_atomic_t keeper_tstp;  /* ^Z: stop the formation */
@@ -56,6 +58,14 @@ static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
 static int keeper_to_parent = -1;   /* supervisor: session reports */
 static volatile sig_atomic_t keeper_asked_stop; /* keeper: "T" reported */
 static int keeper_supervisor_only = -1; /* closed in the keeper */
+static int keeper_input_w = -1;     /* keeper: stdin goes on here */
+static volatile sig_atomic_t keeper_asked_run; /* keeper: "R" reported */
+static volatile sig_atomic_t keeper_cmd;        /* run --with: its pid */
+static char **keeper_cmd_argv;      /* run --with: the command, */
+static char **keeper_cmd_envp;      /* its environment, */
+static const char *keeper_cmd_cwd;  /* and where it runs */
+static int keeper_cmd_status;       /* its wait status, once ended */
+static int keeper_input_r = -1;     /* supervisor: the keeper's stdin */
 
 /* A set of pids, small and bounded. */
 struct keeper_set {
@@ -106,6 +116,16 @@ keeper_forward(int sig)
 	unsigned char c = (unsigned char)sig;
 	int saved = errno;
 
+	/*
+	 * While run --with's command runs, the terminal's ^C is its own (it
+	 * got it too, in the foreground group); other signals go to it.
+	 */
+	if (keeper_cmd > 0) {
+		if (sig != SIGINT && sig != SIGWINCH)
+			kill((pid_t)keeper_cmd, sig);
+		errno = saved;
+		return;
+	}
 	if (keeper_child > 0 && (keeper_down == -1 ||
 	    write(keeper_down, &c, 1) != 1))
 		kill((pid_t)keeper_child, sig);
@@ -315,6 +335,8 @@ keeper_read_reports(int fd)
 				    (pid_t)strtol(p + 1, NULL, 10));
 			else if (*p == 'T')
 				keeper_asked_stop = 1;
+			else if (*p == 'R')
+				keeper_asked_run = 1;
 		}
 		have = strlen(p);
 		memmove(buf, p, have);
@@ -351,6 +373,77 @@ keeper_reap(void)
 }
 
 /*
+ * --stdin: the terminal's input, read here because the keeper is in the
+ * terminal's foreground process group (a read from the supervisor's would
+ * stop it with SIGTTIN), goes on to the supervisor as it comes, line by
+ * line in the terminal's normal mode. Its end is passed on as an end.
+ */
+static void
+keeper_pass_input(void)
+{
+	char buf[4096];
+	ssize_t n, w, off;
+
+	n = read(STDIN_FILENO, buf, sizeof buf);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(keeper_input_w);
+		keeper_input_w = -1;
+		return;
+	}
+	for (off = 0; off < n; off += w) {
+		if ((w = write(keeper_input_w, buf + off, (size_t)(n - off))) <= 0) {
+			if (w == -1 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			close(keeper_input_w);
+			keeper_input_w = -1;
+			return;
+		}
+	}
+}
+
+/*
+ * run --with: the formation is ready: the command runs now, as the
+ * keeper's child in the terminal's foreground process group, with the
+ * terminal, as `tfrun run` would run it (but not exec'd).
+ */
+static void
+keeper_run_command(void)
+{
+	sigset_t none;
+	pid_t pid;
+	int sig;
+
+	keeper_asked_run = 0;
+	if (keeper_cmd_argv == NULL || keeper_cmd != 0)
+		return;
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "tfrun: run: %s\n", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		for (sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (keeper_cmd_cwd != NULL && chdir(keeper_cmd_cwd) != 0) {
+			fprintf(stderr, "tfrun: run: %s: %s\n", keeper_cmd_cwd,
+			    strerror(errno));
+			_exit(1);
+		}
+		environ = keeper_cmd_envp;
+		execvp(keeper_cmd_argv[0], keeper_cmd_argv);
+		fprintf(stderr, "tfrun: run: %s: %s\n", keeper_cmd_argv[0],
+		    errno == ENOENT ? "command not found" : strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	keeper_cmd = pid;
+}
+
+/*
  * The keeper's life: forward signals, note foreign children and reported
  * sessions, wait for the supervisor, then make sure nothing of the
  * formation is left. Returns tfrun's exit status.
@@ -360,7 +453,7 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	static struct keeper_set seen;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	int status = 0, st, round, sig, done = 0;
 	size_t i;
 	pid_t pid;
@@ -380,11 +473,19 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 				done = 1;
 				break;
 			}
+			if (pid == keeper_cmd) {
+				/* run --with: done; the formation stops. */
+				keeper_cmd_status = st;
+				keeper_cmd = -1;
+				kill(child, SIGTERM);
+			}
 		}
 		if (done || (pid == -1 && errno == ECHILD))
 			break;
 		for (i = 0; i < seen.n; i++)
 			keeper_set_add(&keeper_foreign, seen.v[i]);
+		if (keeper_asked_run)
+			keeper_run_command();
 		/* ^Z to the keeper, or to the supervisor, which says "T". */
 		if (keeper_tstp || keeper_asked_stop) {
 			if (keeper_suspend(child, reports, keeper_tstp,
@@ -395,20 +496,25 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 			keeper_tstp = 0;
 			continue;
 		}
-		pfd.fd = reports;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
+		pfd[0].fd = reports;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = keeper_input_w != -1 ? STDIN_FILENO : -1;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
 		/*
 		 * SIGCHLD and SIGTSTP are blocked except inside ppoll: no
 		 * lost wake-up, and no timer.
 		 */
-		if (ppoll(&pfd, reports != -1 ? 1 : 0, NULL, waitmask) > 0 &&
-		    (pfd.revents & POLLIN) != 0)
+		if (ppoll(pfd, 2, NULL, waitmask) > 0 &&
+		    (pfd[0].revents & POLLIN) != 0)
 			keeper_read_reports(reports);
-		if (pfd.revents & (POLLHUP | POLLERR)) {
+		if (pfd[0].revents & (POLLHUP | POLLERR)) {
 			keeper_read_reports(reports);
 			reports = -1;
 		}
+		if (pfd[1].revents != 0)
+			keeper_pass_input();
 	}
 	keeper_child = 0;
 	if (reports != -1)
@@ -427,6 +533,11 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 			break;
 		nanosleep(&pause, NULL);
 	}
+	/* run --with: the command's status, once it has run. */
+	if (keeper_cmd == -1)
+		return WIFEXITED(keeper_cmd_status) ?
+		    WEXITSTATUS(keeper_cmd_status) :
+		    128 + WTERMSIG(keeper_cmd_status);
 	if (sig != 0) {
 		fprintf(stderr, "tfrun: the supervisor was killed by signal "
 		    "%d; what it had started was killed too\n", sig);
@@ -509,12 +620,12 @@ keeper_mount_proc(void)
 
 /* Forks the supervisor; see keeper.h. */
 int
-keeper_start(int isolate, int *status)
+keeper_start(int isolate, int input, int *status)
 {
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
 	struct sigaction sa;
 	sigset_t block, waitmask;
-	int down[2], up[2];
+	int down[2], up[2], in[2];
 	size_t i;
 	pid_t pid;
 
@@ -533,6 +644,10 @@ keeper_start(int isolate, int *status)
 		close(down[0]);
 		close(down[1]);
 		return -1;
+	}
+	if (input && pipe2(in, O_CLOEXEC) == 0) {
+		keeper_input_r = in[0];
+		keeper_input_w = in[1];
 	}
 
 	/*
@@ -561,6 +676,10 @@ keeper_start(int isolate, int *status)
 		 */
 		close(down[1]);
 		close(up[0]);
+		if (keeper_input_w != -1) {
+			close(keeper_input_w);
+			keeper_input_w = -1;
+		}
 		fcntl(down[0], F_SETFL, fcntl(down[0], F_GETFL) | O_NONBLOCK);
 		keeper_from_parent = down[0];
 		keeper_to_parent = up[1];
@@ -578,6 +697,10 @@ keeper_start(int isolate, int *status)
 	close(up[1]);
 	if (keeper_supervisor_only != -1)
 		close(keeper_supervisor_only);
+	if (keeper_input_r != -1) {
+		close(keeper_input_r);
+		keeper_input_r = -1;
+	}
 	fcntl(down[1], F_SETFL, fcntl(down[1], F_GETFL) | O_NONBLOCK);
 	keeper_down = down[1];
 	keeper_child = pid;
@@ -661,11 +784,36 @@ keeper_unblock(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* The supervisor's end of the input pipe; see keeper.h. */
+int
+keeper_input_fd(void)
+{
+	return keeper_input_r;
+}
+
 /* The supervisor's end of the keeper's pipe. */
 int
 keeper_fd(void)
 {
 	return keeper_from_parent;
+}
+
+/* Sets run --with's command; see keeper.h. */
+void
+keeper_set_command(char **argv, char **envp, const char *cwd)
+{
+	keeper_cmd_argv = argv;
+	keeper_cmd_envp = envp;
+	keeper_cmd_cwd = cwd;
+}
+
+/* Says the formation is ready; see keeper.h. */
+int
+keeper_report_ready(void)
+{
+	if (keeper_to_parent == -1)
+		return -1;
+	return write(keeper_to_parent, "R\n", 2) == 2 ? 0 : -1;
 }
 
 /* Notes an fd for the supervisor only; see keeper.h. */

@@ -18,6 +18,7 @@
 #include "keeper.h"
 #include "cmd.h"
 #include "plan.h"
+#include "proc.h"
 #include "xmalloc.h"
 
 extern char **environ;
@@ -63,6 +64,9 @@ main(int argc, char **argv)
 	char *cause;
 	int status;
 
+	/* A pty instance's exec shim: nothing else may run before it. */
+	if (argc >= 3 && strcmp(argv[1], PROC_SHIM_ARG) == 0)
+		return proc_exec_shim(argc, argv);
 	main_open_std_fds();
 
 	if (cli_parse(argc, argv, &cli, &cause) != 0) {
@@ -76,7 +80,8 @@ main(int argc, char **argv)
 	 * killing it (keeper.c and the supervisor unblock them). Only
 	 * `start`: a blocked mask would be inherited by `run`'s command.
 	 */
-	if (cli.command == CLI_START && !cli.help)
+	if ((cli.command == CLI_START || (cli.command == CLI_RUN &&
+	    cli.nwith > 0)) && !cli.help)
 		keeper_block();
 	if (cli.command == CLI_VERSION) {
 		printf("tfrun %s\n", TFRUN_VERSION);
@@ -91,13 +96,6 @@ main(int argc, char **argv)
 		fputs(help_text(topic), stdout);
 		cli_free(&cli);
 		return 0;
-	}
-
-	if (cli.command == CLI_ATTACH) {
-		fprintf(stderr, "tfrun: %s: not implemented in this version\n",
-		    cli_command_name(cli.command));
-		cli_free(&cli);
-		return 1;
 	}
 
 	if (plan_load(&plan, &cli, environ, &cause) != 0) {

@@ -731,6 +731,19 @@ plan_free(struct plan *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* Finds the type whose instance gets the terminal's input; see plan.h. */
+const struct plan_type *
+plan_stdin_type(const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntypes; i++) {
+		if (p->types[i].stdin_instance > 0)
+			return &p->types[i];
+	}
+	return NULL;
+}
+
 /* Finds a type by name. */
 const struct plan_type *
 plan_type_find(const struct plan *p, const char *name)

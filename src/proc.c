@@ -2,8 +2,10 @@
  * proc.c: one run of one instance: spawn, read lines, report when done.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,11 @@ struct proc {
 	int paused;
 	int detached;
 	int quiet;          /* its lines are read and not logged */
+	int tty;            /* the pipe is a pty's master */
+	void (*tap)(void *, const char *, size_t); /* raw output: attach */
+	void *tap_ctx;
+	void (*line_hook)(void *, const char *, size_t); /* log probes */
+	void *line_ctx;
 	struct history *hist; /* a reference, or NULL */
 	unsigned long emitted; /* lines written so far, to see a new partial */
 	int status;
@@ -108,6 +115,8 @@ proc_emit(void *ctx, const char *line, size_t len)
 		output_line_cached(&p->src, &p->prefix, line, len);
 	if (p->hist != NULL)
 		history_add(p->hist, output_time_ms(), line, len);
+	if (p->line_hook != NULL)
+		p->line_hook(p->line_ctx, line, len);
 }
 
 /*
@@ -196,6 +205,8 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	}
 	if (nread == 0)
 		return;
+	if (p->tap != NULL)
+		p->tap(p->tap_ctx, buf->base, (size_t)nread);
 	had_partial = linebuf_has_partial(&p->lb);
 	output_begin();
 	linebuf_feed(&p->lb, buf->base, (size_t)nread, proc_emit, p);
@@ -260,15 +271,64 @@ proc_exit_cb(uv_process_t *process, int64_t exit_status, int term_signal)
 	proc_check_done(p);
 }
 
+/*
+ * Opens a pseudo-terminal for an instance: the master (read and written
+ * by tfrun, close-on-exec) and the slave (the instance's stdin, stdout and
+ * stderr). Output post-processing is off, so the log gets no '\r' the
+ * program did not write. Returns 0 or a negative errno.
+ */
+static int
+proc_openpty(const struct winsize *ws, int *master, int *slave)
+{
+	struct termios t;
+	char *name;
+	int err;
+
+	if ((*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return -errno;
+	if (grantpt(*master) != 0 || unlockpt(*master) != 0 ||
+	    (name = ptsname(*master)) == NULL ||
+	    (*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
+		err = -errno;
+		close(*master);
+		return err;
+	}
+	if (tcgetattr(*slave, &t) == 0) {
+		t.c_oflag &= ~(tcflag_t)OPOST;
+		tcsetattr(*slave, TCSANOW, &t);
+	}
+	if (ws != NULL)
+		ioctl(*master, TIOCSWINSZ, ws);
+	return 0;
+}
+
+/*
+ * In a pty instance, tfrun runs itself first as this tiny shim: libuv
+ * cannot make the pty the child's controlling terminal between setsid and
+ * exec, so the shim does (TIOCSCTTY on its stdin, the pty) and then execs
+ * the shell. See proc.h.
+ */
+int
+proc_exec_shim(int argc, char **argv)
+{
+	if (argc < 3)
+		return 127;
+	ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+	execv(argv[2], argv + 2);
+	fprintf(stderr, "tfrun: %s: %s\n", argv[2], strerror(errno));
+	return 127;
+}
+
 /* Spawns the instance; see proc.h. */
 int
 proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 {
 	uv_process_options_t opt;
 	uv_stdio_container_t stdio[3];
-	char *args[4], *execcmd = NULL;
+	char *args[6], *execcmd = NULL;
 	uv_file fds[2], in[2];
 	struct proc *p;
+	size_t k = 0;
 	int err;
 
 	p = xcalloc(1, sizeof *p);
@@ -282,26 +342,41 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	p->done = spec->done;
 	p->ctx = spec->ctx;
 	p->quiet = spec->quiet;
+	p->tty = spec->tty;
 
-	/*
-	 * One pipe made before the spawn and inherited as both stdout and
-	 * stderr keeps the two streams' order, as foreman does; libuv's own
-	 * UV_CREATE_PIPE cannot share one pipe between two slots.
-	 */
-	if ((err = uv_pipe(fds, 0, 0)) != 0) {
-		free(p);
-		return err;
-	}
-	/*
-	 * stdin is a pipe that stays open and delivers nothing, never
-	 * /dev/null: watchers such as `esbuild --watch` exit when their stdin
-	 * closes (SPEC section 6). tfrun keeps the write end.
-	 */
-	if ((err = uv_pipe(in, 0, 0)) != 0) {
-		close(fds[0]);
-		close(fds[1]);
-		free(p);
-		return err;
+	if (spec->tty) {
+		/*
+		 * A pty: fds[0] is the master, read like a pipe (and written
+		 * for input), the slave is all three of the instance's stdio.
+		 */
+		if ((err = proc_openpty(&spec->winsize, &fds[0], &fds[1])) != 0) {
+			free(p);
+			return err;
+		}
+		in[0] = fds[1];
+		in[1] = -1;
+	} else {
+		/*
+		 * One pipe made before the spawn and inherited as both stdout
+		 * and stderr keeps the two streams' order, as foreman does;
+		 * libuv's own UV_CREATE_PIPE cannot share one pipe between two
+		 * slots.
+		 */
+		if ((err = uv_pipe(fds, 0, 0)) != 0) {
+			free(p);
+			return err;
+		}
+		/*
+		 * stdin is a pipe that stays open and delivers nothing, never
+		 * /dev/null: watchers such as `esbuild --watch` exit when their
+		 * stdin closes (SPEC section 6). tfrun keeps the write end.
+		 */
+		if ((err = uv_pipe(in, 0, UV_NONBLOCK_PIPE)) != 0) {
+			close(fds[0]);
+			close(fds[1]);
+			free(p);
+			return err;
+		}
 	}
 	linebuf_init(&p->lb, LINEBUF_MAX);
 	if ((p->hist = spec->history) != NULL)
@@ -313,14 +388,20 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	 */
 	if (shell_can_exec(spec->command))
 		xasprintf(&execcmd, "exec %s", spec->command);
-	args[0] = "/bin/sh";
-	args[1] = "-c";
-	args[2] = execcmd != NULL ? execcmd :
-	    (char *)(uintptr_t)spec->command;
-	args[3] = NULL;
 	memset(&opt, 0, sizeof opt);
+	if (spec->tty) {
+		/* /proc/self/exe is still tfrun in the child, before exec. */
+		opt.file = "/proc/self/exe";
+		args[k++] = "tfrun";
+		args[k++] = PROC_SHIM_ARG;
+	} else
+		opt.file = "/bin/sh";
+	args[k++] = "/bin/sh";
+	args[k++] = "-c";
+	args[k++] = execcmd != NULL ? execcmd :
+	    (char *)(uintptr_t)spec->command;
+	args[k] = NULL;
 	opt.exit_cb = proc_exit_cb;
-	opt.file = "/bin/sh";
 	opt.args = args;
 	opt.env = spec->envp;
 	opt.cwd = spec->cwd;
@@ -338,8 +419,10 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	p->process.data = p;
 	err = uv_spawn(loop, &p->process, &opt);
 	free(execcmd);
+	/* Only the instance holds the write side: its end is our EOF (EIO). */
 	close(fds[1]);
-	close(in[0]);
+	if (!spec->tty)
+		close(in[0]);
 	p->stdin_fd = in[1];
 	p->refs = 1; /* the process handle must be closed even on failure */
 	if (err != 0) {
@@ -375,6 +458,129 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	}
 	*pp = p;
 	return 0;
+}
+
+/* Writes input for the instance; see proc.h. */
+int
+proc_input(struct proc *p, const char *data, size_t len)
+{
+	uv_buf_t b;
+	ssize_t n;
+	int r;
+
+	if (p->tty) {
+		if (p->drained)
+			return UV_EPIPE;
+		b = uv_buf_init((char *)(uintptr_t)data, (unsigned int)len);
+		r = uv_try_write((uv_stream_t *)&p->pipe, &b, 1);
+		return r < 0 ? r : (size_t)r == len ? 0 : UV_EAGAIN;
+	}
+	if (p->stdin_fd == -1)
+		return UV_EPIPE;
+	n = write(p->stdin_fd, data, len);
+	if (n == -1)
+		return -errno;
+	return (size_t)n == len ? 0 : UV_EAGAIN;
+}
+
+/* Ends the instance's input; see proc.h. */
+void
+proc_input_end(struct proc *p)
+{
+	struct termios t;
+	uv_os_fd_t fd;
+	char eof = 4;
+
+	if (p->tty) {
+		/* The terminal's end-of-file character, as ^D would send. */
+		if (uv_fileno((uv_handle_t *)&p->pipe, &fd) == 0 &&
+		    tcgetattr(fd, &t) == 0)
+			eof = (char)t.c_cc[VEOF];
+		proc_input(p, &eof, 1);
+		return;
+	}
+	if (p->stdin_fd != -1) {
+		close(p->stdin_fd);
+		p->stdin_fd = -1;
+	}
+}
+
+/* Sets the pty's window size; see proc.h. */
+void
+proc_resize(struct proc *p, const struct winsize *ws)
+{
+	uv_os_fd_t fd;
+
+	if (p->tty && !p->drained &&
+	    uv_fileno((uv_handle_t *)&p->pipe, &fd) == 0)
+		ioctl(fd, TIOCSWINSZ, ws);
+}
+
+/* Says whether the instance has a pty. */
+int
+proc_has_tty(const struct proc *p)
+{
+	return p->tty;
+}
+
+/* Sets the raw tap; see proc.h. */
+void
+proc_set_tap(struct proc *p, void (*fn)(void *, const char *, size_t),
+    void *ctx)
+{
+	p->tap = fn;
+	p->tap_ctx = ctx;
+}
+
+/* Sets the line hook; see proc.h. */
+void
+proc_set_line_hook(struct proc *p, void (*fn)(void *, const char *, size_t),
+    void *ctx)
+{
+	p->line_hook = fn;
+	p->line_ctx = ctx;
+}
+
+/*
+ * Pids of other processes libuv reaps (exec probes): small, since only
+ * probes that run at once are here.
+ */
+static int *proc_claimed;
+static size_t proc_nclaimed;
+
+/* Notes a pid libuv will reap; see proc.h. */
+void
+proc_claim(int pid)
+{
+	proc_claimed = xreallocarray(proc_claimed, proc_nclaimed + 1,
+	    sizeof *proc_claimed);
+	proc_claimed[proc_nclaimed++] = pid;
+}
+
+/* Forgets it once reaped; see proc.h. */
+void
+proc_unclaim(int pid)
+{
+	size_t i;
+
+	for (i = 0; i < proc_nclaimed; i++) {
+		if (proc_claimed[i] == pid) {
+			proc_claimed[i] = proc_claimed[--proc_nclaimed];
+			break;
+		}
+	}
+	if (proc_nclaimed == 0) {
+		free(proc_claimed);
+		proc_claimed = NULL;
+	}
+}
+
+/* Returns the partial line held; see proc.h. */
+size_t
+proc_partial(const struct proc *p, const char **data)
+{
+	*data = p->lb.pending;
+	return p->lb.len;
 }
 
 /* Returns the pid as the rest of the system knows it. */
@@ -475,9 +681,14 @@ int
 proc_owns_pid(int pid)
 {
 	const struct proc *p;
+	size_t i;
 
 	for (p = proc_all; p != NULL; p = p->next) {
 		if (!p->exited && p->process.pid == pid)
+			return 1;
+	}
+	for (i = 0; i < proc_nclaimed; i++) {
+		if (proc_claimed[i] == pid)
 			return 1;
 	}
 	return 0;

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -30,6 +32,7 @@
 #include "keeper.h"
 #include "output.h"
 #include "proc.h"
+#include "prober.h"
 #include "reaper.h"
 #include "sig.h"
 #include "supervisor.h"
@@ -53,6 +56,11 @@ struct inst {
 	uint64_t started_at;   /* loop time of the last spawn */
 	uint64_t deadline;     /* loop time of the armed deadline; 0 none */
 	struct history *hist;  /* a reference: its runs hold one each */
+	struct prober *prober; /* the readiness probe running, or NULL */
+	char not_ready[200];   /* why the probe did not pass */
+	int attached;          /* a tfrun attach client gets its output */
+	struct supervisor_tap tap;
+	struct winsize attach_ws; /* that client's window */
 	struct inst *next_dead; /* in the graveyard */
 };
 
@@ -79,7 +87,7 @@ struct supervisor {
 	struct sv_type *types; /* owned: one per Procfile entry */
 	size_t ntypes;
 	struct inst *graveyard; /* removed, to be freed by supervisor_sweep */
-	uv_signal_t signals[7];
+	uv_signal_t signals[8];
 	uv_signal_t sigchld;   /* adopted orphans to reap */
 	uv_poll_t keeper;      /* the keeper's pipe: its EOF is its death */
 	int keeper_watched;
@@ -106,10 +114,18 @@ struct supervisor {
 	int last_forwarded;    /* and whether the keeper passed it on */
 	size_t width;          /* the label width of the log */
 	struct ctl *ctl;       /* the control socket's server, or NULL */
+	int tty_auto;          /* --tty auto means a pty: stdout is a tty */
+	uint64_t started_ms;   /* loop time of the start, for "ready in" */
+	int all_ready_logged;
+	int ordered;           /* readiness or order are used: say when ready */
+	uv_pipe_t input;       /* --stdin: the terminal's input, via the keeper */
+	int input_open;
+	char input_name[80];   /* the instance that gets it */
+	struct winsize winsize; /* tfrun's terminal's, for the ptys */
 };
 
 /* What cmd_start set up; see supervisor_set_up. */
-static struct supervisor_setup sv_setup = { -1, NULL, 0, -1 };
+static struct supervisor_setup sv_setup = { -1, NULL, 0, -1, 0, NULL };
 
 /* How often groups that outlived their leader are checked at shutdown. */
 #define SV_POLL_MS 20
@@ -129,14 +145,17 @@ static struct supervisor_setup sv_setup = { -1, NULL, 0, -1 };
  */
 #define SV_PIPES_GRACE_MS 2000
 
-static const int sv_signals[7] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
-	SIGUSR2, SIGTSTP, SIGCONT };
+static const int sv_signals[8] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
+	SIGUSR2, SIGTSTP, SIGCONT, SIGWINCH };
 
 static void supervisor_settle(struct supervisor *);
 static void supervisor_deadline_cb(uv_timer_t *);
 static void supervisor_tell_started(struct supervisor *);
+static void supervisor_tell_ready(struct supervisor *);
 static void supervisor_shutdown(struct supervisor *, enum sv_reason, int);
 static void inst_step(struct inst *, const struct fsm_event_data *);
+static void inst_probe_start(struct inst *);
+static void inst_line(void *, const char *, size_t);
 
 /* Formats a time for messages: "5s", "2.5s", "1.24s". */
 static const char *
@@ -246,7 +265,9 @@ inst_done(void *ctx, struct proc *p, int status, int termsig)
 	struct supervisor *sv = in->sv;
 	struct fsm_event_data ev;
 
-	(void)p;
+	/* Only the current run feeds an attached client or a probe. */
+	proc_set_tap(p, NULL, NULL);
+	proc_set_line_hook(p, NULL, NULL);
 	in->run = NULL;
 	if (termsig != 0)
 		output_system("%s terminated by %s", in->name,
@@ -291,6 +312,9 @@ inst_spawn(struct inst *in)
 	spec.src.color = pt->color;
 	spec.quiet = pt->quiet;
 	spec.history = in->hist;
+	spec.tty = pt->tty == CONFIG_TTY_ALWAYS ||
+	    (pt->tty == CONFIG_TTY_AUTO && sv->tty_auto);
+	spec.winsize = in->attached ? in->attach_ws : sv->winsize;
 	spec.done = inst_done;
 	spec.ctx = in;
 	in->started_at = uv_now(&sv->loop);
@@ -298,6 +322,10 @@ inst_spawn(struct inst *in)
 	envmap_free_envp(envp);
 	memset(&ev, 0, sizeof ev);
 	if (err == 0) {
+		if (in->attached)
+			proc_set_tap(in->run, in->tap.output, in->tap.ctx);
+		if (pt->ready.kind == PROBE_LOG)
+			proc_set_line_hook(in->run, inst_line, in);
 		in->pid = in->pgid = proc_pid(in->run);
 		in->host_pid = proc_host_pid(in->run);
 		keeper_report(in->host_pid);
@@ -333,8 +361,16 @@ inst_remove(struct inst *in)
 	while (t->n > 0 && t->v[t->n - 1] == NULL)
 		t->n--;
 	if (in->run != NULL) {
+		proc_set_tap(in->run, NULL, NULL);
+		proc_set_line_hook(in->run, NULL, NULL);
 		proc_detach(in->run);
 		in->run = NULL;
+	}
+	prober_stop(in->prober);
+	in->prober = NULL;
+	if (in->attached) {
+		in->attached = 0;
+		in->tap.gone(in->tap.ctx);
 	}
 	in->deadline = 0;
 	in->next_dead = in->sv->graveyard;
@@ -371,13 +407,77 @@ inst_log(struct inst *in, const struct fsm_action *a)
 		    supervisor_seconds(uv_now(&in->sv->loop) - in->started_at));
 		break;
 	case FSM_LOG_NOT_READY:
-		output_system("%s not ready after %s", in->name,
-		    supervisor_seconds(in->type->pt->ready_timeout_ms));
+		output_system("%s not ready after %s (%s)", in->name,
+		    supervisor_seconds(in->type->pt->ready_timeout_ms),
+		    in->not_ready);
 		break;
 	case FSM_LOG_DEP_FAILED:
 		output_system("%s will not start: a process it waits for "
 		    "failed", in->name);
 		break;
+	}
+}
+
+/* The instance's probe passed. */
+static void
+inst_probe_ready(void *ctx)
+{
+	struct inst *in = ctx;
+
+	inst_event(in, FSM_EV_READY);
+	supervisor_settle(in->sv);
+}
+
+/* The instance's probe did not pass in time. */
+static void
+inst_probe_timeout(void *ctx, const char *why)
+{
+	struct inst *in = ctx;
+
+	snprintf(in->not_ready, sizeof in->not_ready, "%s", why);
+	inst_event(in, FSM_EV_NOT_READY);
+	supervisor_settle(in->sv);
+}
+
+/* A line of the instance, for a log probe (the output's lock is held). */
+static void
+inst_line(void *ctx, const char *line, size_t len)
+{
+	struct inst *in = ctx;
+
+	if (in->prober != NULL)
+		prober_line(in->prober, line, len);
+}
+
+/*
+ * Starts the readiness probe, with $PORT and $PS the instance's; exec
+ * probes get its environment. One that cannot run at all (a name where
+ * an address must be) is as good as one that never passes.
+ */
+static void
+inst_probe_start(struct inst *in)
+{
+	const struct plan_type *pt = in->type->pt;
+	struct prober_ops ops = { inst_probe_ready, inst_probe_timeout, in };
+	struct probe p;
+	char **envp, *cause = NULL;
+
+	if (probe_expand(&pt->ready, in->port, in->name, &p) != 0) {
+		xasprintf(&cause, "%s: not a valid probe for %s",
+		    pt->ready.text, in->name);
+	} else {
+		envp = env_envp(&in->sv->plan->env, in->port, in->name);
+		in->prober = prober_start(&in->sv->loop, &p,
+		    pt->ready_interval_ms, pt->ready_timeout_ms,
+		    in->sv->plan->root, envp, &ops, &cause);
+		envmap_free_envp(envp);
+		probe_free(&p);
+	}
+	if (in->prober == NULL) {
+		output_system("%s: %s", in->name, cause);
+		snprintf(in->not_ready, sizeof in->not_ready, "%s", cause);
+		free(cause);
+		inst_event(in, FSM_EV_NOT_READY);
 	}
 }
 
@@ -413,7 +513,11 @@ inst_apply(struct inst *in, const struct fsm_actions *acts)
 			in->deadline = 0;
 			break;
 		case FSM_PROBE_START:
+			inst_probe_start(in);
+			break;
 		case FSM_PROBE_STOP:
+			prober_stop(in->prober);
+			in->prober = NULL;
 			break;
 		case FSM_LOG:
 			inst_log(in, a);
@@ -443,7 +547,7 @@ inst_step(struct inst *in, const struct fsm_event_data *ev)
 	pol.restart = pt->restart;
 	pol.can_die = pt->can_die;
 	pol.oneshot = pt->oneshot;
-	pol.has_probe = 0;
+	pol.has_probe = pt->ready.kind != PROBE_NONE;
 	pol.timeout_ms = pt->timeout_ms;
 	pol.shutdown = in->sv->reason != SV_RUNNING;
 	/* A pair the table does not define changes nothing: a late event. */
@@ -717,6 +821,8 @@ supervisor_close(struct supervisor *sv)
 	uv_close((uv_handle_t *)&sv->deadline, NULL);
 	ctl_stop(sv->ctl);
 	sv->ctl = NULL;
+	if (sv->input_open)
+		uv_close((uv_handle_t *)&sv->input, NULL);
 	supervisor_tell_started(sv);
 	output_stop();
 }
@@ -818,6 +924,33 @@ supervisor_arm(struct supervisor *sv)
 }
 
 /*
+ * Once the whole formation is ready for the first time, says so, when
+ * readiness or order are used at all (SPEC 6b): a one-shot that is done
+ * counts as ready.
+ */
+static void
+supervisor_check_all_ready(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k, n = 0;
+
+	if (!sv->ordered || sv->all_ready_logged || sv->reason != SV_RUNNING)
+		return;
+	SV_EACH(sv, ti, k, in) {
+		if (!fsm_is_ready(&in->fsm) && !(in->type->pt->oneshot &&
+		    in->fsm.state == FSM_EXITED && in->fsm.done))
+			return;
+		n++;
+	}
+	if (n == 0)
+		return;
+	sv->all_ready_logged = 1;
+	output_system("all %zu instance%s ready in %s", n, n == 1 ? "" : "s",
+	    supervisor_seconds(uv_now(&sv->loop) - sv->started_ms));
+	supervisor_tell_ready(sv);
+}
+
+/*
  * With -D: once every instance has been started (or tfrun is ending, with
  * closing), tells the process waiting in the foreground, which then
  * returns 0 and leaves tfrun in the background.
@@ -867,6 +1000,7 @@ supervisor_settle(struct supervisor *sv)
 		if (sv->reason != SV_RUNNING)
 			supervisor_stop_layer(sv);
 		supervisor_check_end(sv);
+		supervisor_check_all_ready(sv);
 	} while (sv->settle_again);
 	sv->settling = 0;
 	supervisor_sweep(sv);
@@ -1027,6 +1161,118 @@ supervisor_continue(struct supervisor *sv)
 }
 
 /*
+ * Reads the size of tfrun's terminal (that of stdin, stdout or stderr,
+ * whichever is one); 80x24 when none is.
+ */
+static void
+supervisor_read_winsize(struct winsize *ws)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (ioctl(fd, TIOCGWINSZ, ws) == 0 && ws->ws_col > 0)
+			return;
+	}
+	memset(ws, 0, sizeof *ws);
+	ws->ws_col = 80;
+	ws->ws_row = 24;
+}
+
+/* Finds an instance by name ("web.1"), or NULL. */
+static struct inst *
+supervisor_find_inst(struct supervisor *sv, const char *name)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	SV_EACH(sv, ti, k, in) {
+		if (strcmp(in->name, name) == 0)
+			return in;
+	}
+	return NULL;
+}
+
+/* Hands libuv a buffer for the terminal's input. */
+static void
+supervisor_input_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+	static char input[4096];
+
+	(void)handle;
+	(void)suggested;
+	buf->base = input;
+	buf->len = sizeof input;
+}
+
+/*
+ * --stdin: the terminal's input (a line at a time, in its normal mode)
+ * goes to the instance; its end is passed on as an end.
+ */
+static void
+supervisor_input_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+	struct supervisor *sv = stream->data;
+	struct inst *in = supervisor_find_inst(sv, sv->input_name);
+
+	if (nread == 0)
+		return;
+	if (nread < 0) {
+		uv_read_stop(stream);
+		if (in != NULL && in->run != NULL)
+			proc_input_end(in->run);
+		return;
+	}
+	if (in == NULL || in->run == NULL) {
+		output_system("%s is not running: input dropped",
+		    sv->input_name);
+		return;
+	}
+	if (proc_input(in->run, buf->base, (size_t)nread) != 0)
+		output_system("%s does not read its input: some dropped",
+		    in->name);
+}
+
+/* Starts passing the terminal's input to the --stdin instance. */
+static void
+supervisor_open_input(struct supervisor *sv)
+{
+	const struct plan_type *pt = plan_stdin_type(sv->plan);
+	int fd;
+
+	if (pt == NULL)
+		return;
+	snprintf(sv->input_name, sizeof sv->input_name, "%s.%ld", pt->name,
+	    pt->stdin_instance);
+	/* Without a keeper, the supervisor is in the foreground itself. */
+	if ((fd = keeper_input_fd()) == -1 && (fd = dup(STDIN_FILENO)) == -1)
+		return;
+	uv_pipe_init(&sv->loop, &sv->input, 0);
+	sv->input.data = sv;
+	if (uv_pipe_open(&sv->input, fd) != 0) {
+		close(fd);
+		uv_close((uv_handle_t *)&sv->input, NULL);
+		return;
+	}
+	sv->input_open = 1;
+	uv_read_start((uv_stream_t *)&sv->input, supervisor_input_alloc,
+	    supervisor_input_cb);
+}
+
+/* tfrun's terminal was resized: so is every instance's pty. */
+static void
+supervisor_winch(struct supervisor *sv)
+{
+	struct inst *in;
+	size_t ti, k;
+
+	supervisor_read_winsize(&sv->winsize);
+	SV_EACH(sv, ti, k, in) {
+		if (in->run != NULL)
+			proc_resize(in->run, &sv->winsize);
+	}
+}
+
+/*
  * Handles a signal to tfrun: sent to the supervisor directly, or to the
  * keeper, which passes it on through its pipe (forwarded).
  */
@@ -1044,7 +1290,8 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	 * way are two (a second ^C), unless no hand could type them so fast.
 	 */
 	now = uv_hrtime() / 1000000;
-	if (signum == sv->last_signal && now - sv->last_signal_at <
+	if (signum != SIGWINCH && signum != SIGCONT &&
+	    signum == sv->last_signal && now - sv->last_signal_at <
 	    (forwarded != sv->last_forwarded ? SV_SAME_SIGNAL_MS :
 	    SV_SAME_WAY_MS))
 		return;
@@ -1058,6 +1305,10 @@ supervisor_on_signal(struct supervisor *sv, int signum, int forwarded)
 	}
 	if (signum == SIGCONT) {
 		supervisor_continue(sv);
+		return;
+	}
+	if (signum == SIGWINCH) {
+		supervisor_winch(sv);
 		return;
 	}
 	if (signum == SIGUSR1 || signum == SIGUSR2) {
@@ -1312,10 +1563,13 @@ supervisor_no_match(struct supervisor *sv, const char *target, char **cause)
 		    target);
 }
 
-/* Restarts; see supervisor.h. */
-int
-supervisor_restart(struct supervisor *sv, const char *target,
-    const char *origin, char **cause)
+/*
+ * tfrun restart and tfrun stop: every instance target names gets the
+ * event, with a line saying so.
+ */
+static int
+supervisor_command(struct supervisor *sv, const char *target,
+    const char *origin, enum fsm_event event, char **cause)
 {
 	struct inst **v;
 	size_t i, n;
@@ -1329,12 +1583,24 @@ supervisor_restart(struct supervisor *sv, const char *target,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		output_system("restarting %s (from %s)", v[i]->name, origin);
-		inst_event(v[i], FSM_EV_RESTART);
+		output_system("%s %s (from %s)", event == FSM_EV_RESTART ?
+		    "restarting" : "stopping", v[i]->name, origin);
+		if (event == FSM_EV_RESTART)
+			inst_event(v[i], FSM_EV_RESTART);
+		else
+			inst_stop(v[i], FSM_STOP_COMMAND);
 	}
 	free(v);
 	supervisor_settle(sv);
 	return 0;
+}
+
+/* Restarts; see supervisor.h. */
+int
+supervisor_restart(struct supervisor *sv, const char *target,
+    const char *origin, char **cause)
+{
+	return supervisor_command(sv, target, origin, FSM_EV_RESTART, cause);
 }
 
 /* Stops; see supervisor.h. */
@@ -1342,24 +1608,7 @@ int
 supervisor_stop(struct supervisor *sv, const char *target,
     const char *origin, char **cause)
 {
-	struct inst **v;
-	size_t i, n;
-
-	if (sv->reason != SV_RUNNING) {
-		*cause = xstrdup("tfrun is stopping");
-		return -1;
-	}
-	if ((n = supervisor_match(sv, target, &v)) == 0) {
-		supervisor_no_match(sv, target, cause);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		output_system("stopping %s (from %s)", v[i]->name, origin);
-		inst_stop(v[i], FSM_STOP_COMMAND);
-	}
-	free(v);
-	supervisor_settle(sv);
-	return 0;
+	return supervisor_command(sv, target, origin, FSM_EV_STOP, cause);
 }
 
 /* Signals; see supervisor.h. */
@@ -1465,6 +1714,96 @@ supervisor_stopping(struct supervisor *sv)
 	return sv->reason != SV_RUNNING;
 }
 
+/* Attaches a client; see supervisor.h. */
+int
+supervisor_attach(struct supervisor *sv, const char *name, unsigned cols,
+    unsigned rows, const struct supervisor_tap *tap, int *tty, char **cause)
+{
+	struct inst *in;
+	const char *partial;
+	size_t n;
+
+	if ((in = supervisor_find_inst(sv, name)) == NULL) {
+		xasprintf(cause, "%s: no such instance", name);
+		return -1;
+	}
+	if (in->attached) {
+		xasprintf(cause, "%s: another client is attached to it", name);
+		return -1;
+	}
+	in->attached = 1;
+	in->tap = *tap;
+	memset(&in->attach_ws, 0, sizeof in->attach_ws);
+	in->attach_ws.ws_col = (unsigned short)cols;
+	in->attach_ws.ws_row = (unsigned short)rows;
+	*tty = in->run != NULL ? proc_has_tty(in->run) :
+	    in->type->pt->tty == CONFIG_TTY_ALWAYS ||
+	    (in->type->pt->tty == CONFIG_TTY_AUTO && sv->tty_auto);
+	output_system("%s: a client attached (from tfrun attach)", name);
+	if (in->run != NULL) {
+		proc_resize(in->run, &in->attach_ws);
+		/* What the instance shows now: a prompt without its newline. */
+		if ((n = proc_partial(in->run, &partial)) > 0)
+			tap->output(tap->ctx, partial, n);
+		proc_set_tap(in->run, tap->output, tap->ctx);
+	}
+	return 0;
+}
+
+/* Input from the attached client; see supervisor.h. */
+void
+supervisor_attach_input(struct supervisor *sv, const char *name,
+    const char *data, size_t len)
+{
+	struct inst *in = supervisor_find_inst(sv, name);
+
+	if (in != NULL && in->attached && in->run != NULL)
+		proc_input(in->run, data, len);
+}
+
+/* The attached client's size; see supervisor.h. */
+void
+supervisor_attach_resize(struct supervisor *sv, const char *name,
+    unsigned cols, unsigned rows)
+{
+	struct inst *in = supervisor_find_inst(sv, name);
+
+	if (in == NULL || !in->attached)
+		return;
+	in->attach_ws.ws_col = (unsigned short)cols;
+	in->attach_ws.ws_row = (unsigned short)rows;
+	if (in->run != NULL)
+		proc_resize(in->run, &in->attach_ws);
+}
+
+/* The client has gone; see supervisor.h. */
+void
+supervisor_detach(struct supervisor *sv, const char *name)
+{
+	struct inst *in = supervisor_find_inst(sv, name);
+
+	if (in == NULL || !in->attached)
+		return;
+	in->attached = 0;
+	if (in->run != NULL) {
+		proc_set_tap(in->run, NULL, NULL);
+		proc_resize(in->run, &sv->winsize);
+	}
+	output_system("%s: the client detached", name);
+}
+
+/*
+ * tfrun run --with: the formation is ready, so the keeper runs the
+ * command now.
+ */
+static void
+supervisor_tell_ready(struct supervisor *sv)
+{
+	(void)sv;
+	if (sv_setup.run_with)
+		keeper_report_ready();
+}
+
 /* Keeps what cmd_start set up; see supervisor.h. */
 void
 supervisor_set_up(const struct supervisor_setup *setup)
@@ -1528,6 +1867,7 @@ supervisor_run(const struct plan *plan)
 	struct fmt_style style;
 	struct output_ops ops;
 	struct sigaction sa;
+	struct rlimit rl;
 	struct inst *in;
 	size_t i, k;
 	long n;
@@ -1545,6 +1885,17 @@ supervisor_run(const struct plan *plan)
 	reaper_enable();
 	proc_on_idle(supervisor_pipe_closed, &sv);
 
+	/*
+	 * Each instance takes two descriptors (its output, its input): the
+	 * soft limit (1024 on many systems) would stop a formation of a few
+	 * hundred, so it is raised to the hard limit. The instances inherit
+	 * the raised limit.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
 	/* A closed stdout must be an EPIPE error, not a fatal signal. */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
@@ -1554,9 +1905,18 @@ supervisor_run(const struct plan *plan)
 	sv.types = xcalloc(sv.ntypes + 1, sizeof *sv.types);
 	for (i = 0; i < sv.ntypes; i++) {
 		sv.types[i].pt = &plan->types[i];
-		sv.types[i].count = plan->types[i].count;
+		sv.types[i].count = sv_setup.counts != NULL ? sv_setup.counts[i] :
+		    plan->types[i].count;
 	}
 	sv.width = supervisor_width(&sv);
+	sv.tty_auto = isatty(STDOUT_FILENO);
+	sv.started_ms = uv_now(&sv.loop);
+	for (i = 0; i < sv.ntypes; i++) {
+		if (plan->types[i].ready.kind != PROBE_NONE ||
+		    plan->types[i].nafter > 0 || plan->types[i].oneshot)
+			sv.ordered = 1;
+	}
+	supervisor_read_winsize(&sv.winsize);
 
 	memset(&style, 0, sizeof style);
 	style.json = plan->cfg.log_format == CONFIG_LOG_JSON;
@@ -1604,6 +1964,8 @@ supervisor_run(const struct plan *plan)
 		    (pid_t)sv_setup.pid, abs != NULL ? abs : plan->root);
 		free(abs);
 	}
+
+	supervisor_open_input(&sv);
 
 	/* What `tfrun check` would warn about, before anything starts. */
 	for (i = 0; i < plan->nwarnings; i++)

@@ -4,11 +4,20 @@
 . "$(dirname "$0")/lib.sh"
 
 : "${TFRUN_SRC:?}"
-cp "$TFRUN_SRC/Procfile.example" "$TFRUN_SRC/.env.example" .
+cp "$TFRUN_SRC/Procfile.example" "$TFRUN_SRC/.env.example" \
+	"$TFRUN_SRC/tfrun.example.ini" .
 port=$((20000 + RANDOM % 20000))
 
-start_bg out.txt start -f Procfile.example -e .env.example -p "$port"
+start_bg out.txt start -f Procfile.example -e .env.example \
+	--config tfrun.example.ini -p "$port"
 wait_for out.txt "web\\.1 +\\| Serving HTTP on 127\\.0\\.0\\.1 port $port" 20
+wait_for out.txt 'web\.1 ready after' 10 && pass "web's http probe passes" || fail "web's http probe passes"
+out=$(cat out.txt)
+r=$(grep -n 'release\.1 exited with code 0' out.txt | cut -d: -f1)
+w=$(grep -n 'web\.1 started with' out.txt | cut -d: -f1)
+[ -n "$r" ] && [ -n "$w" ] && [ "$r" -lt "$w" ] && pass "the one-shot release runs first" ||
+	fail "the one-shot release runs first"
+assert_match "release's own lines" 'release\.1 +\| release: done' "$out"
 wait_for out.txt 'worker\.1 +\| hello from the worker: job 1 done' 10 &&
 	pass "worker runs with the .env.example config" || fail "worker runs with the .env.example config"
 wait_for out.txt 'clock\.1 +\| tick, PS=clock\.1' 10 &&

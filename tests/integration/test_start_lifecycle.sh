@@ -401,4 +401,23 @@ assert_eq "after ^Z and fg, a clean stop" 0 "$RC"
 assert_match "^Z logged" 'SIGTSTP received, stopping every process' "$(cat out.txt)"
 assert_match "fg logged" 'SIGCONT received, every process continues' "$(cat out.txt)"
 
+# --- a formation that needs more descriptors than the soft limit: tfrun
+# raises it to the hard limit (two per instance: output and input)
+cat >Procfile <<EOF2
+w: $C print:1:up wait
+EOF2
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1024 ]; then
+	(ulimit -Sn 128 && exec setsid "${CLEAN_ENV[@]}" "$TFRUN" start -m w=100 --port-step 1000 >out.txt 2>&1 </dev/null) &
+	BG=$!
+	BG_PIDS="$BG_PIDS $BG"
+	deadline=$((SECONDS + 20))
+	while [ "$(grep -c '| up 1' out.txt)" -lt 100 ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+	assert_eq "100 instances under a soft limit of 128 open files" 100 "$(grep -c '| up 1' out.txt)"
+	kill -TERM "$BG"
+	wait_exit "$BG" 20
+	assert_eq "and a clean stop" 0 "$RC"
+else
+	fail "the hard limit on open files is below 1024: cannot test raising the soft one"
+fi
+
 finish
