@@ -1,13 +1,15 @@
 /*
  * fuzz_ctlproto.c: feeds one input to the control protocol's parsers: the
  * whole of it, and each of its lines, as a request, a reply and an inst
- * payload, as a server or a client would get them.
+ * payload, as a server or a client would get them; and the whole of it as
+ * a stream of attach frames.
  *
  * Two round trips must hold. A request that parses is formatted again
  * from its own tokens, which must give back the very line, and from the
  * fields the parser filled, which must parse to the same fields. A reply
  * or an inst line that parses is formatted and parsed again to the same
- * values. A refusal's message must be one line, since the server sends it
+ * values, and so must each attach frame, to the very bytes it was read
+ * from. A refusal's message must be one line, since the server sends it
  * as "error MESSAGE\n". Any breach aborts.
  */
 #include <stdint.h>
@@ -220,6 +222,41 @@ fuzz_reply(const char *buf, size_t len)
 		fuzz_inst(r.payload, r.len);
 }
 
+/*
+ * Reads attach frames from buf as the server does, each from where the
+ * last ended, until one is incomplete or malformed.
+ */
+static void
+fuzz_frames(const char *buf, size_t len)
+{
+	struct ctlproto_frame f;
+	struct buf again = BUF_INIT;
+	size_t off = 0;
+	long n;
+
+	while ((n = ctlproto_parse_frame(buf + off, len - off, &f)) > 0) {
+		if ((size_t)n > len - off)
+			abort();
+		buf_reset(&again);
+		if (f.type == 'i') {
+			if (f.len == 0 || f.len > CTLPROTO_FRAME_MAX ||
+			    f.data != buf + off + 3)
+				abort();
+			ctlproto_format_input(&again, f.data, f.len);
+		} else if (f.type == 'w') {
+			if (f.cols == 0 || f.rows == 0)
+				abort();
+			ctlproto_format_winsize(&again, f.cols, f.rows);
+		} else
+			abort();
+		if (again.len != (size_t)n ||
+		    memcmp(again.data, buf + off, again.len) != 0)
+			abort();
+		off += (size_t)n;
+	}
+	buf_free(&again);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -228,6 +265,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_request(s, size);
 	fuzz_inst(s, size);
+	fuzz_frames(s, size);
 	while (off < size) {
 		nl = memchr(s + off, '\n', size - off);
 		n = nl != NULL ? (size_t)(nl - (s + off)) : size - off;

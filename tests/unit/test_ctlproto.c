@@ -681,6 +681,61 @@ test_inst_refusals(void **state)
 	    &in), -1);
 }
 
+/* Attach frames: input and window size, complete or not yet. */
+static void
+test_frames(void **state)
+{
+	struct ctlproto_frame f;
+	struct buf b = BUF_INIT;
+	char big[CTLPROTO_FRAME_MAX + 10];
+	size_t i;
+
+	ctlproto_format_input(&b, "abc", 3);
+	assert_int_equal(b.len, 6);
+	assert_memory_equal(b.data, "i\0\3abc", 6);
+	ctlproto_format_winsize(&b, 80, 24);
+	ctlproto_format_winsize(&b, 65535, 1);
+	assert_int_equal(b.len, 16);
+	assert_memory_equal(b.data + 6, "w\0\x50\0\x18w\xff\xff\0\1", 10);
+
+	/* Three frames in a row, each read from where the last ended. */
+	assert_int_equal(ctlproto_parse_frame(b.data, b.len, &f), 6);
+	assert_int_equal(f.type, 'i');
+	assert_int_equal(f.len, 3);
+	assert_ptr_equal(f.data, b.data + 3);
+	assert_int_equal(ctlproto_parse_frame(b.data + 6, b.len - 6, &f), 5);
+	assert_int_equal(f.type, 'w');
+	assert_int_equal(f.cols, 80);
+	assert_int_equal(f.rows, 24);
+	assert_int_equal(ctlproto_parse_frame(b.data + 11, b.len - 11, &f), 5);
+	assert_int_equal(f.cols, 65535);
+	assert_int_equal(f.rows, 1);
+
+	/* Any shorter prefix of a frame is not complete yet. */
+	for (i = 0; i < 6; i++)
+		assert_int_equal(ctlproto_parse_frame(b.data, i, &f), 0);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(ctlproto_parse_frame(b.data + 6, i, &f), 0);
+
+	/* Malformed: an unknown type, an empty or too long input, a 0 size. */
+	assert_int_equal(ctlproto_parse_frame("x", 1, &f), -1);
+	assert_int_equal(ctlproto_parse_frame("\0", 1, &f), -1);
+	assert_int_equal(ctlproto_parse_frame("i\0\0", 3, &f), -1);
+	assert_int_equal(ctlproto_parse_frame("i\4\1", 3, &f), -1);
+	assert_int_equal(ctlproto_parse_frame("w\0\0\0\1", 5, &f), -1);
+	assert_int_equal(ctlproto_parse_frame("w\0\1\0\0", 5, &f), -1);
+
+	/* The largest input frame, and a longer input cut to it. */
+	memset(big, 'k', sizeof big);
+	buf_reset(&b);
+	ctlproto_format_input(&b, big, sizeof big);
+	assert_int_equal(b.len, 3 + CTLPROTO_FRAME_MAX);
+	assert_int_equal(ctlproto_parse_frame(b.data, b.len, &f),
+	    3 + CTLPROTO_FRAME_MAX);
+	assert_int_equal(f.len, CTLPROTO_FRAME_MAX);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -702,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_format_reply),
 		cmocka_unit_test(test_inst_round_trip),
 		cmocka_unit_test(test_inst_refusals),
+		cmocka_unit_test(test_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
