@@ -146,6 +146,8 @@ assert_eq "the last five" "$want" "$OUT"
 assert_no_match "logs are not coloured" $'\033' "$OUT"
 tf logs -n 2
 assert_eq "logs -n 2 of everything: two lines" 2 "$(printf '%s\n' "$OUT" | wc -l)"
+tf logs -n 1000 web web.1
+assert_eq "logs web web.1: each line once" "$(tfrun logs -n 1000 web)" "$OUT"
 
 # --- wait returns 0 once all run; with an instance that is not ready it
 # times out with its name
@@ -246,6 +248,10 @@ chmod 777 pub/s # only so that nobody can try at all
 out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$TFRUN" ps --socket "$T/pub/s" 2>&1)
 assert_eq "another uid: exit 1" 1 "$?"
 assert_eq "another uid: refused" "tfrun: permission denied: this tfrun runs as another user" "$out"
+chmod 600 pub/s
+out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$TFRUN" ps --socket "$T/pub/s" 2>&1)
+assert_eq "another uid, mode 0600: exit 1" 1 "$?"
+assert_eq "another uid, mode 0600: permission denied, not 'no tfrun'" "tfrun: $T/pub/s: Permission denied" "$out"
 chmod 700 "$T"
 tfrun quit --socket "$T/pub/s" >/dev/null
 wait_exit "$BG" 15
