@@ -207,6 +207,9 @@ tf start
 assert_eq "second start: exit 1" 1 "$RC"
 assert_eq "second start: the message" "tfrun: tfrun is already running in $T (pid $(sed -nE 's/.*already running.*pid ([0-9]+).*/\1/p' <<<"$ERR"))" "$ERR"
 assert_match "second start: the pid" 'pid [0-9]+\)$' "$ERR"
+tf start --socket "$T/other.sock"
+assert_eq "second start with another socket, same root: exit 1" 1 "$RC"
+assert_match "second start with another socket: refused too" "^tfrun: tfrun is already running in $T \(pid [0-9]+\)$" "$ERR"
 tf quit
 assert_eq "quit the daemon: exit 0" 0 "$RC"
 deadline=$((SECONDS + 10))
