@@ -135,10 +135,18 @@ cmd_start(const struct plan *p, const struct cli *cli)
 		free(cause);
 		return 1;
 	}
+	if (setup.ctl_fd == -2) {
+		/* Like foreman, tfrun runs in a directory it may not write. */
+		fprintf(stderr, "tfrun: warning: %s; tfrun ps and the other "
+		    "control commands will not reach this tfrun\n", cause);
+		free(cause);
+		setup.ctl_fd = -1;
+	}
 	setup.ctl_path = p->socket;
 	if (p->cfg.daemon &&
 	    (status = cmd_start_daemon(p, &setup.started_fd)) != -1) {
-		close(setup.ctl_fd);
+		if (setup.ctl_fd != -1)
+			close(setup.ctl_fd);
 		return status;
 	}
 	setup.pid = (long)getpid();

@@ -258,6 +258,13 @@ assert_eq "another uid, mode 0600: permission denied, not 'no tfrun'" "tfrun: $T
 chmod 700 "$T"
 tfrun quit --socket "$T/pub/s" >/dev/null
 wait_exit "$BG" 15
+# A socket that cannot be made (a read-only root): tfrun runs without one.
+start_bg out.txt start --socket "$T/no/such/dir/s"
+wait_for out.txt 'web\.1 +\| up 1' && pass "no socket can be made: tfrun runs all the same" ||
+	fail "no socket can be made: tfrun runs all the same"
+assert_match "and warns" "^tfrun: warning: $T/no/such/dir/s: cannot listen: No such file or directory; tfrun ps and the other control commands will not reach this tfrun$" "$(cat out.txt)"
+kill -TERM "$BG"
+wait_exit "$BG" 15
 long="$T/$(printf 'x%.0s' $(seq 200))"
 tf start --socket "$long"
 assert_eq "a 200-byte socket path: exit 1" 1 "$RC"
