@@ -27,7 +27,10 @@ struct ctl;
  * Before anything starts: refuses a second `tfrun start` on the same
  * socket ("tfrun is already running in ROOT (pid N)"), replaces a stale
  * socket, and binds and listens on path with mode 0600. Returns the
- * listening fd (close-on-exec), or -1 with *cause allocated.
+ * listening fd (close-on-exec), or -1 with *cause allocated (a path too
+ * long, tfrun already running: nothing may start), or -2 with *cause
+ * allocated when the socket cannot be made (a read-only root: tfrun runs
+ * without one).
  */
 int ctl_listen(const char *path, char **cause);
 

@@ -2,10 +2,13 @@
  * history.h: the bounded log history of one instance, for `tfrun logs`
  * (SPEC section 7). Pure: lines and their times come in as arguments.
  *
- * Lines are appended into chunks that grow from 4 KiB to 64 KiB; once the
- * chunks hold more than HISTORY_BYTES, whole oldest chunks are dropped, so
- * at least the last HISTORY_BYTES of text are kept and memory stays
- * bounded whatever an instance writes. Appending is one memcpy.
+ * Lines are appended into chunks that grow from 4 KiB to 64 KiB; whole
+ * oldest chunks are dropped once the rest holds HISTORY_BYTES of text, so
+ * at least the last HISTORY_BYTES of text are kept (SPEC section 7: 1 MiB
+ * or 1000 lines). Lines of under 16 bytes are bounded by their bookkeeping
+ * instead: 2 * HISTORY_BYTES of records, which is over 65536 lines.
+ * So memory stays under about 2 * HISTORY_BYTES whatever an instance
+ * writes. Appending is one memcpy.
  *
  * A history is reference-counted: the instance holds one reference and
  * each of its runs another, so lines a run's group writes after the

@@ -47,7 +47,11 @@ cmd_ctl_connect(const char *path)
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		fprintf(stderr, "tfrun: no tfrun running at %s\n", path);
+		/* A socket that exists but is not ours to use is not nothing. */
+		if (errno == EACCES || errno == EPERM)
+			fprintf(stderr, "tfrun: %s: %s\n", path, strerror(errno));
+		else
+			fprintf(stderr, "tfrun: no tfrun running at %s\n", path);
 		close(fd);
 		return -1;
 	}

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +70,55 @@ cmd_start_daemon(const struct plan *p, int *started_fd)
 	return -1;
 }
 
+/*
+ * Finds the pid holding a flock(2) on the file st describes, from
+ * /proc/locks; 0 when it cannot tell.
+ */
+static long
+cmd_start_lock_holder(const struct stat *st)
+{
+	char line[256], want[64];
+	long pid = 0, p;
+	FILE *f;
+
+	if ((f = fopen("/proc/locks", "re")) == NULL)
+		return 0;
+	snprintf(want, sizeof want, ":%lu ", (unsigned long)st->st_ino);
+	while (pid == 0 && fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, "FLOCK") == NULL || strstr(line, want) == NULL)
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %ld", &p) == 1)
+			pid = p;
+	}
+	fclose(f);
+	return pid;
+}
+
+/*
+ * One tfrun start per app root (SPEC section 7), whatever socket each
+ * uses: a lock on the root directory itself, held for tfrun's life by
+ * its processes (the descriptor is inherited by fork, not by exec).
+ */
+static int
+cmd_start_lock_root(const char *root)
+{
+	struct stat st;
+	char *abs;
+	int fd;
+
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0; /* the plan checked it is a directory */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	abs = realpath(root, NULL);
+	fstat(fd, &st);
+	fprintf(stderr, "tfrun: tfrun is already running in %s (pid %ld)\n",
+	    abs != NULL ? abs : root, cmd_start_lock_holder(&st));
+	free(abs);
+	close(fd);
+	return -1;
+}
+
 /* Runs the formation until it stops; returns tfrun's exit status. */
 int
 cmd_start(const struct plan *p, const struct cli *cli)
@@ -77,15 +128,25 @@ cmd_start(const struct plan *p, const struct cli *cli)
 	int status;
 
 	(void)cli;
+	if (cmd_start_lock_root(p->root) != 0)
+		return 1;
 	if ((setup.ctl_fd = ctl_listen(p->socket, &cause)) == -1) {
 		fprintf(stderr, "tfrun: %s\n", cause);
 		free(cause);
 		return 1;
 	}
+	if (setup.ctl_fd == -2) {
+		/* Like foreman, tfrun runs in a directory it may not write. */
+		fprintf(stderr, "tfrun: warning: %s; tfrun ps and the other "
+		    "control commands will not reach this tfrun\n", cause);
+		free(cause);
+		setup.ctl_fd = -1;
+	}
 	setup.ctl_path = p->socket;
 	if (p->cfg.daemon &&
 	    (status = cmd_start_daemon(p, &setup.started_fd)) != -1) {
-		close(setup.ctl_fd);
+		if (setup.ctl_fd != -1)
+			close(setup.ctl_fd);
 		return status;
 	}
 	setup.pid = (long)getpid();

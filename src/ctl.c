@@ -817,7 +817,7 @@ ctl_listen(const char *path, char **cause)
 		xasprintf(cause, "%s: cannot listen: %s", path,
 		    strerror(errno));
 		close(fd);
-		return -1;
+		return -2;
 	}
 	umask(mask);
 	return fd;

@@ -140,7 +140,8 @@ ctlproto_check_args(struct ctlproto_req *r, const char **a, size_t n,
 		want_min = 1;
 		break;
 	case CTLPROTO_LOGS:
-		if (n < 2 || ctlproto_number(a[0], 7, &r->lines) != 0 ||
+		/* As many digits as `tfrun logs -n` takes (config.c). */
+		if (n < 2 || ctlproto_number(a[0], 9, &r->lines) != 0 ||
 		    (strcmp(a[1], "follow") != 0 && strcmp(a[1], "once") != 0)) {
 			*cause = xstrdup("logs needs N and follow or once");
 			return -1;

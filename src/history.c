@@ -10,7 +10,11 @@
 #define HISTORY_FIRST_CHUNK (4 * 1024)
 #define HISTORY_CHUNK (64 * 1024)
 
-/* One line as stored: its time, its length, then its bytes. */
+/*
+ * One line as stored: its time, its length, then its bytes. Records are
+ * read and written with memcpy, so they need no alignment and follow each
+ * other without padding.
+ */
 struct history_rec {
 	uint64_t time_ms;
 	uint32_t len;
@@ -22,6 +26,7 @@ struct history_chunk {
 	struct history_chunk *next;
 	size_t size;   /* bytes of data */
 	size_t used;
+	size_t text;   /* bytes of text in it, without the records' headers */
 	size_t nlines;
 	char data[];
 };
@@ -33,6 +38,7 @@ struct history {
 	struct history_chunk *head; /* oldest */
 	struct history_chunk *tail; /* newest: lines are appended here */
 	size_t bytes;               /* data bytes used in all chunks */
+	size_t text;                /* bytes of text in all chunks */
 	size_t memory;              /* bytes allocated for chunks */
 	size_t nlines;
 };
@@ -40,13 +46,6 @@ struct history {
 static void (*history_listener)(void *, const struct history *, uint64_t,
     const char *, size_t);
 static void *history_listener_ctx;
-
-/* Rounds up to a multiple of 8, so records stay aligned. */
-static size_t
-history_align(size_t n)
-{
-	return (n + 7) & ~(size_t)7;
-}
 
 /* Makes a history; see history.h. */
 struct history *
@@ -109,6 +108,7 @@ history_drop_oldest(struct history *h)
 	if (h->tail == c)
 		h->tail = NULL;
 	h->bytes -= c->used;
+	h->text -= c->text;
 	h->memory -= c->size;
 	h->nlines -= c->nlines;
 	free(c);
@@ -125,7 +125,7 @@ history_add(struct history *h, uint64_t time_ms, const char *text,
 
 	if (len > HISTORY_CHUNK)
 		len = HISTORY_CHUNK; /* lines are at most 64 KiB anyway */
-	need = sizeof rec + history_align(len);
+	need = sizeof rec + len;
 	if (c == NULL || c->size - c->used < need) {
 		size = c == NULL ? HISTORY_FIRST_CHUNK : c->size * 2;
 		if (size > HISTORY_CHUNK)
@@ -136,6 +136,7 @@ history_add(struct history *h, uint64_t time_ms, const char *text,
 		c->next = NULL;
 		c->size = size;
 		c->used = 0;
+		c->text = 0;
 		c->nlines = 0;
 		if (h->tail != NULL)
 			h->tail->next = c;
@@ -143,8 +144,17 @@ history_add(struct history *h, uint64_t time_ms, const char *text,
 			h->head = c;
 		h->tail = c;
 		h->memory += size;
-		/* Keep at least HISTORY_BYTES besides the chunk being filled. */
-		while (h->head != c && h->bytes - h->head->used >= HISTORY_BYTES)
+		/*
+		 * The oldest chunk goes once the others hold HISTORY_BYTES of
+		 * text without it. Counting the 16-byte record headers too
+		 * would keep less text than that (83% for lines of 80 bytes);
+		 * counting only text would let empty lines take memory without
+		 * end, so the records are bounded at twice HISTORY_BYTES, which
+		 * comes first only for lines of under 16 bytes.
+		 */
+		while (h->head != c &&
+		    (h->text - h->head->text >= HISTORY_BYTES ||
+		    h->bytes - h->head->used >= 2 * HISTORY_BYTES))
 			history_drop_oldest(h);
 	}
 	rec.time_ms = time_ms;
@@ -153,8 +163,10 @@ history_add(struct history *h, uint64_t time_ms, const char *text,
 	memcpy(c->data + c->used, &rec, sizeof rec);
 	memcpy(c->data + c->used + sizeof rec, text, len);
 	c->used += need;
+	c->text += len;
 	c->nlines++;
 	h->bytes += need;
+	h->text += len;
 	h->nlines++;
 	if (history_listener != NULL)
 		history_listener(history_listener_ctx, h, time_ms, text, len);
@@ -195,7 +207,7 @@ history_seek(const struct history *h, size_t n, struct history_pos *pos)
 	}
 	while (pos->c != NULL && skip-- > 0) {
 		memcpy(&rec, pos->c->data + pos->off, sizeof rec);
-		pos->off += sizeof rec + history_align(rec.len);
+		pos->off += sizeof rec + rec.len;
 	}
 }
 
@@ -214,7 +226,7 @@ history_next(struct history_pos *pos, struct history_rec *rec,
 		return -1;
 	memcpy(rec, pos->c->data + pos->off, sizeof *rec);
 	*text = pos->c->data + pos->off + sizeof *rec;
-	pos->off += sizeof *rec + history_align(rec->len);
+	pos->off += sizeof *rec + rec->len;
 	return 0;
 }
 

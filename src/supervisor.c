@@ -1817,7 +1817,7 @@ supervisor_histories(struct supervisor *sv, const char *const *targets,
     size_t n, struct history ***v, size_t *nv, char **cause)
 {
 	struct inst **m;
-	size_t i, j, k;
+	size_t i, j, k, d;
 
 	*v = NULL;
 	*nv = 0;
@@ -1831,8 +1831,13 @@ supervisor_histories(struct supervisor *sv, const char *const *targets,
 			return -1;
 		}
 		*v = xreallocarray(*v, *nv + k + 1, sizeof **v);
-		for (j = 0; j < k; j++)
-			(*v)[(*nv)++] = m[j]->hist;
+		for (j = 0; j < k; j++) {
+			/* Named twice (web and web.1): its lines once. */
+			for (d = 0; d < *nv && (*v)[d] != m[j]->hist; d++)
+				continue;
+			if (d == *nv)
+				(*v)[(*nv)++] = m[j]->hist;
+		}
 		free(m);
 	}
 	return 0;

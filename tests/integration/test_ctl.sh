@@ -146,6 +146,8 @@ assert_eq "the last five" "$want" "$OUT"
 assert_no_match "logs are not coloured" $'\033' "$OUT"
 tf logs -n 2
 assert_eq "logs -n 2 of everything: two lines" 2 "$(printf '%s\n' "$OUT" | wc -l)"
+tf logs -n 1000 web web.1
+assert_eq "logs web web.1: each line once" "$(tfrun logs -n 1000 web)" "$OUT"
 
 # --- wait returns 0 once all run; with an instance that is not ready it
 # times out with its name
@@ -205,6 +207,9 @@ tf start
 assert_eq "second start: exit 1" 1 "$RC"
 assert_eq "second start: the message" "tfrun: tfrun is already running in $T (pid $(sed -nE 's/.*already running.*pid ([0-9]+).*/\1/p' <<<"$ERR"))" "$ERR"
 assert_match "second start: the pid" 'pid [0-9]+\)$' "$ERR"
+tf start --socket "$T/other.sock"
+assert_eq "second start with another socket, same root: exit 1" 1 "$RC"
+assert_match "second start with another socket: refused too" "^tfrun: tfrun is already running in $T \(pid [0-9]+\)$" "$ERR"
 tf quit
 assert_eq "quit the daemon: exit 0" 0 "$RC"
 deadline=$((SECONDS + 10))
@@ -246,8 +251,19 @@ chmod 777 pub/s # only so that nobody can try at all
 out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$TFRUN" ps --socket "$T/pub/s" 2>&1)
 assert_eq "another uid: exit 1" 1 "$?"
 assert_eq "another uid: refused" "tfrun: permission denied: this tfrun runs as another user" "$out"
+chmod 600 pub/s
+out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$TFRUN" ps --socket "$T/pub/s" 2>&1)
+assert_eq "another uid, mode 0600: exit 1" 1 "$?"
+assert_eq "another uid, mode 0600: permission denied, not 'no tfrun'" "tfrun: $T/pub/s: Permission denied" "$out"
 chmod 700 "$T"
 tfrun quit --socket "$T/pub/s" >/dev/null
+wait_exit "$BG" 15
+# A socket that cannot be made (a read-only root): tfrun runs without one.
+start_bg out.txt start --socket "$T/no/such/dir/s"
+wait_for out.txt 'web\.1 +\| up 1' && pass "no socket can be made: tfrun runs all the same" ||
+	fail "no socket can be made: tfrun runs all the same"
+assert_match "and warns" "^tfrun: warning: $T/no/such/dir/s: cannot listen: No such file or directory; tfrun ps and the other control commands will not reach this tfrun$" "$(cat out.txt)"
+kill -TERM "$BG"
 wait_exit "$BG" 15
 long="$T/$(printf 'x%.0s' $(seq 200))"
 tf start --socket "$long"
