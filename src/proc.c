@@ -175,13 +175,69 @@ proc_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 	buf->len = room < sizeof proc_readbuf ? room : sizeof proc_readbuf;
 }
 
+/*
+ * Turns n bytes read into lines; returns whether the output is congested.
+ */
+static int
+proc_consume(struct proc *p, const char *data, size_t n)
+{
+	unsigned long before = p->emitted;
+	int congested, had_partial;
+
+	if (p->tap != NULL)
+		p->tap(p->tap_ctx, data, n);
+	had_partial = linebuf_has_partial(&p->lb);
+	output_begin();
+	linebuf_feed(&p->lb, data, n, proc_emit, p);
+	congested = output_end();
+
+	/*
+	 * The 1 s deadline belongs to the partial line now held: a new one
+	 * (the old one was completed, or there was none) gets a full second;
+	 * one that only grew keeps its deadline.
+	 */
+	if (!linebuf_has_partial(&p->lb))
+		uv_timer_stop(&p->timer);
+	else if (!had_partial || p->emitted != before ||
+	    !uv_is_active((uv_handle_t *)&p->timer))
+		uv_timer_start(&p->timer, proc_timer_cb, PROC_PARTIAL_MS, 0);
+	if (p->exit_left > 0) {
+		p->exit_left = n >= p->exit_left ? 0 : p->exit_left - n;
+		proc_check_done(p);
+	}
+	return congested;
+}
+
+/*
+ * A pty's "end of file" from libuv may come early: a pty's read returns
+ * at most 4095 bytes, and libuv takes a short read together with the
+ * hang-up for the end. The master is read here until the kernel says it
+ * is empty (EIO, or EAGAIN), so that the last lines are never lost. That
+ * is at most what the pty buffers.
+ */
+static void
+proc_read_pty_rest(struct proc *p)
+{
+	uv_os_fd_t fd;
+	ssize_t n;
+
+	if (uv_fileno((uv_handle_t *)&p->pipe, &fd) != 0)
+		return;
+	for (;;) {
+		n = read(fd, proc_readbuf, sizeof proc_readbuf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		proc_consume(p, proc_readbuf, (size_t)n);
+	}
+}
+
 /* Turns bytes into lines; pauses when the output is congested. */
 static void
 proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
 	struct proc *p = stream->data;
-	unsigned long before = p->emitted;
-	int congested, had_partial;
 
 	if (nread == UV_ENOBUFS) {
 		/* The output had no room for a read: wait until it drains. */
@@ -189,6 +245,8 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	if (nread < 0) {
+		if (p->tty && !p->eof)
+			proc_read_pty_rest(p);
 		/*
 		 * EOF or an error: either way this pipe is finished. A partial
 		 * line it leaves waits until the output has room for it.
@@ -203,31 +261,7 @@ proc_read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		proc_check_done(p);
 		return;
 	}
-	if (nread == 0)
-		return;
-	if (p->tap != NULL)
-		p->tap(p->tap_ctx, buf->base, (size_t)nread);
-	had_partial = linebuf_has_partial(&p->lb);
-	output_begin();
-	linebuf_feed(&p->lb, buf->base, (size_t)nread, proc_emit, p);
-	congested = output_end();
-
-	/*
-	 * The 1 s deadline belongs to the partial line now held: a new one
-	 * (the old one was completed, or there was none) gets a full second;
-	 * one that only grew keeps its deadline.
-	 */
-	if (!linebuf_has_partial(&p->lb))
-		uv_timer_stop(&p->timer);
-	else if (!had_partial || p->emitted != before ||
-	    !uv_is_active((uv_handle_t *)&p->timer))
-		uv_timer_start(&p->timer, proc_timer_cb, PROC_PARTIAL_MS, 0);
-	if (p->exit_left > 0) {
-		p->exit_left = (size_t)nread >= p->exit_left ? 0 :
-		    p->exit_left - (size_t)nread;
-		proc_check_done(p);
-	}
-	if (congested)
+	if (nread > 0 && proc_consume(p, buf->base, (size_t)nread))
 		proc_pause(p);
 }
 

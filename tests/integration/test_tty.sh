@@ -167,4 +167,19 @@ EOF2
 	assert_eq "attach ($tty): tfrun stops cleanly after" 0 "$RC"
 done
 
+# --- a pty instance's last lines are never lost at its end (a pty read
+# returns at most 4095 bytes; a short read and the hang-up are not yet its
+# end), whatever the timing: a few runs
+cat >Procfile <<EOF2
+p: exec $C flood:1000:p
+EOF2
+whole=0
+for run in $(seq 12); do
+	tfrun start --tty always --no-timestamp --can-die p >out.txt 2>&1
+	got=$(grep -cE '^p\.1 +\| p [0-9]+ \.+$' out.txt)
+	last=$(grep -E '^p\.1 +\| p [0-9]+ ' out.txt | tail -1 | awk '{ print $4 }')
+	[ "$got $last" = "1000 1000" ] && whole=$((whole + 1))
+done
+assert_eq "pty flood: every line, whole, in 12 runs of 12" 12 "$whole"
+
 finish
