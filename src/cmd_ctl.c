@@ -166,9 +166,43 @@ cmd_ctl_uptime(char *out, size_t size, uint64_t ms)
 		    (unsigned long long)(s % 86400 / 3600));
 }
 
+/* A ps row as the client keeps it: compact, its command allocated. */
+struct cmd_ctl_row {
+	char name[80];
+	long pid;
+	char state[16];
+	uint64_t uptime_ms;
+	unsigned long restarts;
+	long port;
+	int ready;
+	char *command;
+};
+
+/* Keeps one parsed inst line, growing the array geometrically. */
+static void
+cmd_ctl_keep_row(struct cmd_ctl_row **v, size_t *n, size_t *cap,
+    const struct ctlproto_inst *in)
+{
+	struct cmd_ctl_row *r;
+
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 64 : *cap * 2;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	r = &(*v)[(*n)++];
+	memcpy(r->name, in->name, sizeof r->name);
+	r->pid = in->pid;
+	memcpy(r->state, in->state, sizeof r->state);
+	r->uptime_ms = in->uptime_ms;
+	r->restarts = in->restarts;
+	r->port = in->port;
+	r->ready = in->ready;
+	r->command = xstrdup(in->command);
+}
+
 /* Prints the collected ps rows as a table or as a JSON array. */
 static void
-cmd_ctl_print_ps(const struct ctlproto_inst *v, size_t n, int json)
+cmd_ctl_print_ps(const struct cmd_ctl_row *v, size_t n, int json)
 {
 	struct buf b = BUF_INIT;
 	char up[32], pid[32];
@@ -446,9 +480,10 @@ int
 cmd_ctl(const char *path, const struct cli *cli)
 {
 	struct ctlproto_reply reply;
-	struct ctlproto_inst *rows = NULL;
+	struct ctlproto_inst inst;
+	struct cmd_ctl_row *rows = NULL;
 	struct buf req = BUF_INIT, in = BUF_INIT;
-	size_t nrows = 0, start;
+	size_t nrows = 0, cap = 0, start, i;
 	char chunk[8192], *nl;
 	ssize_t n;
 	int fd, status = -1;
@@ -489,11 +524,10 @@ cmd_ctl(const char *path, const struct cli *cli)
 						fflush(stdout);
 					break;
 				case CTLPROTO_INST:
-					rows = xreallocarray(rows, nrows + 1,
-					    sizeof *rows);
 					if (ctlproto_parse_inst(reply.payload,
-					    reply.len, &rows[nrows]) == 0)
-						nrows++;
+					    reply.len, &inst) == 0)
+						cmd_ctl_keep_row(&rows, &nrows,
+						    &cap, &inst);
 					break;
 				default:
 					break;
@@ -513,6 +547,8 @@ cmd_ctl(const char *path, const struct cli *cli)
 	}
 	if (status == 0 && cli->command == CLI_PS)
 		cmd_ctl_print_ps(rows, nrows, cli->json);
+	for (i = 0; i < nrows; i++)
+		free(rows[i].command);
 	free(rows);
 	fflush(stdout);
 	return status;
