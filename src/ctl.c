@@ -66,6 +66,7 @@ struct ctl {
 	struct ctl_client *clients;
 	struct fmt_style style; /* of the lines `logs` sends */
 	int stopped;
+	size_t followers;      /* clients in CTL_FOLLOWING */
 };
 
 /* What a write carries: its request and the bytes, freed together. */
@@ -104,6 +105,8 @@ ctl_drop(struct ctl_client *c)
 	if (c->closing)
 		return;
 	c->closing = 1;
+	if (c->state == CTL_FOLLOWING && --c->ctl->followers == 0)
+		history_listen(NULL, NULL);
 	if (c->state == CTL_ATTACHED) {
 		c->state = CTL_REPLIED;
 		supervisor_detach(c->ctl->sv, c->req.targets[0]);
@@ -329,6 +332,9 @@ ctl_logs(struct ctl_client *c)
 	}
 	ctl_reply(c, CTLPROTO_FOLLOWING, NULL);
 	c->state = CTL_FOLLOWING;
+	/* Lines are handed to the server only while somebody follows. */
+	if (c->ctl->followers++ == 0)
+		history_listen(ctl_on_line, c->ctl);
 	uv_timer_stop(&c->timer);
 	ctl_flush(c);
 }
@@ -652,7 +658,6 @@ ctl_start(struct supervisor *sv, int fd, const char *path, pid_t pid,
 		output_system("the control socket %s does not work; tfrun "
 		    "ps and the other commands will not reach this tfrun",
 		    path);
-	history_listen(ctl_on_line, ctl);
 	return ctl;
 }
 
