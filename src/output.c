@@ -357,17 +357,21 @@ output_line_cached(const struct fmt_source *src, struct output_prefix *c,
 		fmt_line(q, &out.style, src, &out.time, text, len);
 		return;
 	}
-	output_prefix_refresh(src, c);
+	/* Every line goes through here: the call only when it is stale. */
+	if (c->stamp != out.time_stamp || c->stamp == 0)
+		output_prefix_refresh(src, c);
 	if (c->len > sizeof c->text) {
 		fmt_line(q, &out.style, src, &out.time, text, len);
 		return;
 	}
-	buf_reserve(q, c->len + len + 1);
+	/* The queue was sized once; growing it is the rare case. */
+	if (q->cap - q->len < c->len + len + 2)
+		buf_reserve(q, c->len + len + 1);
 	memcpy(q->data + q->len, c->text, c->len);
 	memcpy(q->data + q->len + c->len, text, len);
 	q->len += c->len + len;
+	/* The queue is written by length, never read as a string. */
 	q->data[q->len++] = '\n';
-	q->data[q->len] = '\0';
 }
 
 /* Wakes the writer if it sleeps; the lock is held. */
