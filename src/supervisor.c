@@ -934,7 +934,8 @@ supervisor_check_all_ready(struct supervisor *sv)
 	struct inst *in;
 	size_t ti, k, n = 0;
 
-	if (!sv->ordered || sv->all_ready_logged || sv->reason != SV_RUNNING)
+	if ((!sv->ordered && !sv_setup.run_with) || sv->all_ready_logged ||
+	    sv->reason != SV_RUNNING)
 		return;
 	SV_EACH(sv, ti, k, in) {
 		if (!fsm_is_ready(&in->fsm) && !(in->type->pt->oneshot &&
@@ -942,11 +943,14 @@ supervisor_check_all_ready(struct supervisor *sv)
 			return;
 		n++;
 	}
-	if (n == 0)
+	if (n == 0 && !sv_setup.run_with)
 		return;
 	sv->all_ready_logged = 1;
-	output_system("all %zu instance%s ready in %s", n, n == 1 ? "" : "s",
-	    supervisor_seconds(uv_now(&sv->loop) - sv->started_ms));
+	/* run --with needs the moment even when nothing is ordered. */
+	if (sv->ordered && n > 0)
+		output_system("all %zu instance%s ready in %s", n,
+		    n == 1 ? "" : "s",
+		    supervisor_seconds(uv_now(&sv->loop) - sv->started_ms));
 	supervisor_tell_ready(sv);
 }
 

@@ -210,5 +210,9 @@ rc=$?
 [ "$rc" != 0 ] && pass "run --with: db never ready: COMMAND does not run, non-zero ($rc)" ||
 	fail "run --with: db never ready: COMMAND does not run, non-zero ($rc)"
 rm tfrun.ini
+# Without any readiness settings, a started instance is ready: COMMAND runs.
+printf 'db: python3 stamp.py\n' >Procfile
+out=$(timeout 10 "${CLEAN_ENV[@]}" "$TFRUN" run -p "$BASE" --with db -- echo plain 2>/dev/null)
+assert_eq "run --with: no probes: COMMAND runs once db has started" "plain 0" "$out $?"
 
 finish
