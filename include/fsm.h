@@ -156,6 +156,7 @@ struct fsm {
 	int not_ready;         /* stopping because its probe failed in time */
 	int done;              /* its last run exited 0 (one-shot: success) */
 	int started;           /* it has been spawned at least once */
+	int stopped;           /* a command or a scale-down ended it, not itself */
 	int status;            /* status of the last run */
 	unsigned quick_failures;
 	unsigned restarts;     /* spawns after the first */

@@ -50,6 +50,7 @@ fsm_spawn(struct fsm *f, const struct fsm_policy *pol,
 	if (f->started)
 		f->restarts++;
 	f->started = 1;
+	f->stopped = 0;
 	f->leader = 1;
 	f->not_ready = 0;
 	f->done = 0;
@@ -122,6 +123,9 @@ static void
 fsm_run_ended(struct fsm *f, const struct fsm_event_data *ev,
     struct fsm_actions *out)
 {
+	/* A stop for a failed probe is the instance's own failure. */
+	f->stopped = f->state == FSM_RESTARTING ||
+	    (f->state == FSM_STOPPING && f->stop != FSM_STOP_FAILED);
 	f->leader = 0;
 	f->group = ev->group_alive;
 	f->status = ev->status;
@@ -165,6 +169,7 @@ fsm_waiting_stop(struct fsm *f, const struct fsm_policy *pol,
 {
 	(void)pol;
 	f->state = FSM_EXITED;
+	f->stopped = 1;
 	if (ev->stop == FSM_STOP_SCALE)
 		fsm_push(out, FSM_REMOVE, 0, 0);
 }
@@ -434,6 +439,7 @@ fsm_down_stop(struct fsm *f, const struct fsm_policy *pol,
 		fsm_push(out, FSM_DISARM, 0, 0);
 		f->state = FSM_EXITED;
 	}
+	f->stopped = 1;
 	if (f->group) {
 		fsm_stop(f, pol, ev->stop, out);
 		return;

@@ -523,7 +523,8 @@ inst_apply(struct inst *in, const struct fsm_actions *acts)
 			inst_log(in, a);
 			break;
 		case FSM_ENDED:
-			sv->own_end = 1;
+			if (!in->fsm.stopped)
+				sv->own_end = 1;
 			break;
 		case FSM_STOP_ALL:
 			supervisor_shutdown(sv, SV_INSTANCE, a->arg);
@@ -850,7 +851,8 @@ supervisor_check_end(struct supervisor *sv)
 				waiting = 1;
 			if (in->fsm.leader)
 				waiting = 1;
-			if (in->fsm.started && in->fsm.status > highest)
+			if (in->fsm.started && !in->fsm.stopped &&
+			    in->fsm.status > highest)
 				highest = in->fsm.status;
 		}
 		if (waiting || count == 0)

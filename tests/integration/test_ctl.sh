@@ -114,6 +114,20 @@ tf restart worker.1
 assert_eq "restart of a stopped instance: exit 0" 0 "$RC"
 wait_state worker.1 running && pass "restart started the stopped worker.1" ||
 	fail "restart started the stopped worker.1"
+# Stopping every instance is not "every instance ended on its own": tfrun
+# keeps running, and restart brings them all back.
+tf stop web worker
+assert_eq "stop everything: exit 0" 0 "$RC"
+wait_state web.1 exited && wait_state web.2 exited && wait_state worker.1 exited &&
+	pass "every instance stopped" || fail "every instance stopped"
+tfrun wait --timeout 0.3 >/dev/null 2>&1
+kill -0 "$BG" 2>/dev/null && pass "stop everything: tfrun runs on" ||
+	fail "stop everything: tfrun runs on"
+assert_no_match "stop everything: not 'all processes have ended'" 'all processes have ended' "$(cat out.txt)"
+tf restart
+wait_state web.1 running && wait_state web.2 running && wait_state worker.1 running &&
+	pass "restart after stopping everything: all run again" ||
+	fail "restart after stopping everything: all run again"
 
 # --- signal USR1 web reaches every web group, and only them
 : >mark.txt

@@ -412,10 +412,49 @@ test_backoff_and_restart(void **state)
 	assert_int_equal(f.restarts, 2);
 }
 
+/*
+ * A run ended by a command is marked stopped (it does not count as ending
+ * on its own); one that exited by itself, or failed its probe, is not.
+ */
+static void
+test_stopped_by_command(void **state)
+{
+	struct fsm_policy pol = { CONFIG_RESTART_NEVER, 1, 0, 0, 2500, 0 };
+	struct fsm_event_data ev;
+	struct fsm_actions out;
+	struct fsm f;
+
+	(void)state;
+	fsm_init(&f);
+	memset(&ev, 0, sizeof ev);
+	ev.event = FSM_EV_START;
+	fsm_step(&f, &pol, &ev, &out);
+	ev.event = FSM_EV_STOP;
+	ev.stop = FSM_STOP_COMMAND;
+	fsm_step(&f, &pol, &ev, &out);
+	ev.event = FSM_EV_EXITED;
+	ev.status = 143;
+	fsm_step(&f, &pol, &ev, &out);
+	assert_int_equal(f.state, FSM_EXITED);
+	assert_true(f.stopped);
+	ev.event = FSM_EV_RESTART;
+	fsm_step(&f, &pol, &ev, &out);
+	assert_false(f.stopped);
+	ev.event = FSM_EV_EXITED;
+	ev.status = 3;
+	fsm_step(&f, &pol, &ev, &out);
+	assert_int_equal(f.state, FSM_EXITED);
+	assert_false(f.stopped);
+	ev.event = FSM_EV_STOP;
+	ev.stop = FSM_STOP_COMMAND;
+	fsm_step(&f, &pol, &ev, &out);
+	assert_true(f.stopped);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof rows / sizeof rows[0] + 4];
+	struct CMUnitTest tests[sizeof rows / sizeof rows[0] + 5];
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -432,5 +471,6 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_whole_stop);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_backoff_and_restart);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_stopped_by_command);
 	return _cmocka_run_group_tests("fsm", tests, n, NULL, NULL);
 }
