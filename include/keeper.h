@@ -82,6 +82,12 @@ int keeper_fd(void);
 void keeper_block(void);
 
 /*
+ * Whether SIGHUP was ignored when keeper_block ran (tfrun under nohup):
+ * it then stays ignored.
+ */
+int keeper_hup_ignored(void);
+
+/*
  * Once the handlers are in place (the keeper's, or the supervisor's
  * loop): unblocks those signals; pending ones are delivered, not lost.
  */

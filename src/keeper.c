@@ -52,6 +52,7 @@ static const int keeper_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1,
 	SIGUSR2, SIGWINCH };
 
 static volatile sig_atomic_t keeper_child; /* the supervisor's pid */
+static int keeper_nohup;            /* SIGHUP was ignored at the start */
 static volatile sig_atomic_t keeper_tstp;  /* ^Z: stop the formation */
 static int keeper_down = -1;        /* keeper: its end of the pipe down */
 static int keeper_from_parent = -1; /* supervisor: EOF = keeper died */
@@ -709,8 +710,10 @@ keeper_start(int isolate, int input, int *status)
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = keeper_forward;
-	for (i = 0; i < nitems(keeper_forwarded); i++)
-		sigaction(keeper_forwarded[i], &sa, NULL);
+	for (i = 0; i < nitems(keeper_forwarded); i++) {
+		if (keeper_forwarded[i] != SIGHUP || !keeper_nohup)
+			sigaction(keeper_forwarded[i], &sa, NULL);
+	}
 	sa.sa_handler = keeper_stop;
 	sigaction(SIGTSTP, &sa, NULL);
 	sa.sa_handler = keeper_nothing;
@@ -768,8 +771,12 @@ keeper_held(sigset_t *set)
 void
 keeper_block(void)
 {
+	struct sigaction old;
 	sigset_t set;
 
+	/* Under nohup, a hang-up must not stop the formation. */
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		keeper_nohup = 1;
 	keeper_held(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
@@ -782,6 +789,13 @@ keeper_unblock(void)
 
 	keeper_held(&set);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* Whether SIGHUP was ignored when tfrun started; see keeper.h. */
+int
+keeper_hup_ignored(void)
+{
+	return keeper_nohup;
 }
 
 /* The supervisor's end of the input pipe; see keeper.h. */

@@ -1950,8 +1950,9 @@ supervisor_run(const struct plan *plan)
 	for (i = 0; i < nitems(sv.signals); i++) {
 		uv_signal_init(&sv.loop, &sv.signals[i]);
 		sv.signals[i].data = &sv;
-		uv_signal_start(&sv.signals[i], supervisor_signal_cb,
-		    sv_signals[i]);
+		if (sv_signals[i] != SIGHUP || !keeper_hup_ignored())
+			uv_signal_start(&sv.signals[i], supervisor_signal_cb,
+			    sv_signals[i]);
 	}
 	if (keeper_fd() != -1 &&
 	    uv_poll_init(&sv.loop, &sv.keeper, keeper_fd()) == 0) {

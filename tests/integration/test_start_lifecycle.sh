@@ -25,6 +25,23 @@ for sig in INT TERM HUP; do
 	assert_match "SIG$sig: worker ended by SIG$stop" "worker\\.1 terminated by SIG$stop" "$out"
 done
 
+# --- under nohup (SIGHUP ignored from the start) SIGHUP stays ignored, in
+# both tfrun processes; SIGTERM still stops it
+: >out.txt
+setsid bash -c 'trap "" HUP; exec "$@"' nohup "${CLEAN_ENV[@]}" "$TFRUN" start >>out.txt 2>&1 </dev/null &
+BG=$!
+BG_PIDS="$BG_PIDS $BG"
+wait_for out.txt 'web\.1 +\| up 1' && wait_for out.txt 'worker\.1 +\| up 1'
+kill -HUP "$BG" $(pgrep -P "$BG")
+kill -HUP "$BG"
+wait_for out.txt 'SIGHUP received' 1
+kill -0 "$BG" 2>/dev/null && pass "nohup: SIGHUP ignored, tfrun runs on" ||
+	fail "nohup: SIGHUP ignored, tfrun runs on"
+assert_no_match "nohup: no shutdown logged" 'SIGHUP received|starting shutdown' "$(cat out.txt)"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+assert_eq "nohup: SIGTERM still stops it, exit 0" 0 "$RC"
+
 # --- ^C: a Python program without -u gets SIGINT, so it flushes the output
 # it buffered (SIGTERM would kill it with the lines still in its buffer)
 cat >Procfile <<'EOF2'
