@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,6 +354,68 @@ proc_exec_shim(int argc, char **argv)
 	return 127;
 }
 
+/*
+ * Says whether dir/name is a program the shell could execute: dir is
+ * taken from cwd when relative, and is cwd itself when empty (as in PATH).
+ */
+static int
+proc_is_program(const char *cwd, const char *dir, size_t dirlen,
+    const char *name, size_t len)
+{
+	struct stat st;
+	char *path;
+	int ok;
+
+	if (dirlen > 0 && dir[0] == '/')
+		xasprintf(&path, "%.*s/%.*s", (int)dirlen, dir, (int)len, name);
+	else if (dirlen > 0)
+		xasprintf(&path, "%s/%.*s/%.*s", cwd, (int)dirlen, dir,
+		    (int)len, name);
+	else
+		xasprintf(&path, "%s/%.*s", cwd, (int)len, name);
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+	free(path);
+	return ok;
+}
+
+/*
+ * Says whether the command's first word names a program the shell will
+ * find, through the instance's PATH. When it will not, the shell must not
+ * be told `exec`: its error would show an "exec:" the user did not write.
+ */
+static int
+proc_finds_program(const char *command, const char *cwd, char **envp)
+{
+	const char *word, *path = NULL, *dir;
+	size_t len, dirlen;
+	char **e;
+
+	if (cwd == NULL)
+		cwd = ".";
+	word = command + strspn(command, " \t");
+	len = strcspn(word, " \t");
+	if (word[0] == '/')
+		return proc_is_program(cwd, "/", 1, word + 1, len - 1);
+	if (memchr(word, '/', len) != NULL)
+		return proc_is_program(cwd, "", 0, word, len);
+	for (e = envp; e != NULL && *e != NULL; e++) {
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	}
+	/* The shell's own default, when the environment has none. */
+	if (path == NULL)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		    "/sbin:/bin";
+	for (dir = path;; dir += dirlen + 1) {
+		dirlen = strcspn(dir, ":");
+		if (proc_is_program(cwd, dir, dirlen, word, len))
+			return 1;
+		if (dir[dirlen] == '\0')
+			return 0;
+	}
+}
+
 /* Spawns the instance; see proc.h. */
 int
 proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
@@ -420,7 +483,8 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 	 * A simple command is exec'd by the shell, so the program itself
 	 * leads the group and gets tfrun's signals first (see shell.c).
 	 */
-	if (shell_can_exec(spec->command))
+	if (shell_can_exec(spec->command) &&
+	    proc_finds_program(spec->command, spec->cwd, spec->envp))
 		xasprintf(&execcmd, "exec %s", spec->command);
 	memset(&opt, 0, sizeof opt);
 	if (spec->tty) {

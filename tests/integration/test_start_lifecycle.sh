@@ -227,6 +227,17 @@ EOF2
 tfrun start >out.txt 2>&1
 assert_eq "missing command: 127" 127 "$?"
 assert_match "not found from the shell" 'gone\.1 +\| .*not found' "$(cat out.txt)"
+assert_no_match "no exec: the user did not write" 'exec:' "$(cat out.txt)"
+# Not executable: 126, and again no exec: in the shell's message.
+printf 'echo hi\n' >noexec.sh
+cat >Procfile <<EOF2
+web: $C wait
+gone: ./noexec.sh
+EOF2
+tfrun start >out.txt 2>&1
+assert_eq "not executable: 126" 126 "$?"
+assert_match "permission denied from the shell" 'gone\.1 +\| .*[Pp]ermission denied' "$(cat out.txt)"
+assert_no_match "not executable: no exec: the user did not write" 'exec:' "$(cat out.txt)"
 
 # --- each instance has its own session and process group
 cat >Procfile <<EOF2
