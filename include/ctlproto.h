@@ -28,7 +28,8 @@
  *	following                       the history is sent; new lines follow
  *	end                             tfrun is exiting
  *
- * After "ok tty" or "ok pipe" to attach, the server sends the instance's
+ * After "ok tty NAME" or "ok pipe NAME" to attach (NAME: the instance, when
+ * attach named a type), the server sends the instance's
  * raw output, and the client sends frames: 'i', a 16-bit big-endian length
  * and that many bytes of input; or 'w', 16-bit columns and rows (a
  * resize). The client detaches by closing the connection.

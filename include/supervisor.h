@@ -107,13 +107,17 @@ struct supervisor_tap {
 };
 
 /*
- * Attaches tap to the instance named name, its pty (if it has one) sized
- * cols x rows, and sends it the partial line shown now (a prompt). Returns
- * 0 with *tty set (1 for a pty, 0 for pipes), or -1 with *cause allocated
- * (no such instance; another client is attached).
+ * Attaches tap to the instance named name (a type's name: its first
+ * instance), its pty (if it has one) sized cols x rows, and sends it the
+ * partial line shown now (a prompt). Returns 0 with *tty set (1 for a pty,
+ * 0 for pipes) and the instance's name in as (SUPERVISOR_NAME_MAX bytes),
+ * or -1 with *cause allocated (no such instance; another client is
+ * attached).
  */
+#define SUPERVISOR_NAME_MAX 80
 int supervisor_attach(struct supervisor *sv, const char *name, unsigned cols,
-    unsigned rows, const struct supervisor_tap *tap, int *tty, char **cause);
+    unsigned rows, const struct supervisor_tap *tap, int *tty, char *as,
+    char **cause);
 
 /* Input from the attached client, to the instance's pty or stdin pipe. */
 void supervisor_attach_input(struct supervisor *sv, const char *name,

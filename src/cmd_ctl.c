@@ -374,7 +374,8 @@ cmd_ctl_attach(const char *path, const char *name)
 	struct sigaction sa;
 	struct pollfd pfd[3];
 	char chunk[8192], cols_s[16], rows_s[16], *nl;
-	const char *args[3];
+	char as[128];
+	const char *args[3], *space;
 	unsigned cols, rows;
 	int fd, tty = 0, held = 0, status = -1;
 	ssize_t n;
@@ -411,7 +412,13 @@ cmd_ctl_attach(const char *path, const char *name)
 		buf_free(&in);
 		return 1;
 	}
-	tty = reply.len == 3 && memcmp(reply.payload, "tty", 3) == 0;
+	tty = reply.len >= 3 && memcmp(reply.payload, "tty", 3) == 0;
+	/* The instance's name follows: a type's name meant its first. */
+	if ((space = memchr(reply.payload, ' ', reply.len)) != NULL) {
+		snprintf(as, sizeof as, "%.*s", (int)(reply.len -
+		    (size_t)(space + 1 - reply.payload)), space + 1);
+		name = as;
+	}
 	cmd_ctl_raw_mode();
 	fprintf(stderr, "tfrun: attached to %s (detach with ^P ^Q)\n", name);
 	if (in.len > (size_t)(nl - in.data) + 1 &&

@@ -54,6 +54,7 @@ struct ctl_client {
 	char in[CTLPROTO_MAX_LINE];
 	size_t inlen;
 	struct ctlproto_req req; /* the request, for followers' targets */
+	char attached[SUPERVISOR_NAME_MAX]; /* attach: the instance */
 	struct buf out;        /* bytes to write */
 };
 
@@ -109,7 +110,7 @@ ctl_drop(struct ctl_client *c)
 		history_listen(NULL, NULL);
 	if (c->state == CTL_ATTACHED) {
 		c->state = CTL_REPLIED;
-		supervisor_detach(c->ctl->sv, c->req.targets[0]);
+		supervisor_detach(c->ctl->sv, c->attached);
 	}
 	if (c->prev != NULL) {
 		*c->prev = c->next;
@@ -404,19 +405,21 @@ ctl_attach(struct ctl_client *c)
 {
 	struct supervisor_tap tap = { ctl_attach_output, ctl_attach_gone, c };
 	struct buf shown;
-	char *cause;
+	char *cause, *answer;
 	int tty;
 
 	if (supervisor_attach(c->ctl->sv, c->req.targets[0],
 	    (unsigned)c->req.cols, (unsigned)c->req.rows, &tap, &tty,
-	    &cause) != 0) {
+	    c->attached, &cause) != 0) {
 		ctl_finish(c, cause);
 		return;
 	}
 	/* The answer goes before what the instance shows (its prompt). */
 	shown = c->out;
 	memset(&c->out, 0, sizeof c->out);
-	ctl_reply(c, CTLPROTO_OK, tty ? "tty" : "pipe");
+	xasprintf(&answer, "%s %s", tty ? "tty" : "pipe", c->attached);
+	ctl_reply(c, CTLPROTO_OK, answer);
+	free(answer);
 	if (shown.len > 0)
 		buf_add(&c->out, shown.data, shown.len);
 	buf_free(&shown);
@@ -438,11 +441,11 @@ ctl_frames(struct ctl_client *c)
 	    (n = ctlproto_parse_frame(c->in + off, c->inlen - off, &f)) > 0) {
 		off += (size_t)n;
 		if (f.type == 'i')
-			supervisor_attach_input(c->ctl->sv, c->req.targets[0],
+			supervisor_attach_input(c->ctl->sv, c->attached,
 			    f.data, f.len);
 		else
-			supervisor_attach_resize(c->ctl->sv,
-			    c->req.targets[0], f.cols, f.rows);
+			supervisor_attach_resize(c->ctl->sv, c->attached,
+			    f.cols, f.rows);
 	}
 	if (n < 0) {
 		ctl_drop(c);

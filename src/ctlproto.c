@@ -159,8 +159,8 @@ ctlproto_check_args(struct ctlproto_req *r, const char **a, size_t n,
 		    CTLPROTO_FOREVER : (uint64_t)v;
 		return 0;
 	case CTLPROTO_ATTACH:
-		if (n != 3 || !ctlproto_target(a[0]) || strchr(a[0], '.') ==
-		    NULL || ctlproto_number(a[1], 4, &r->cols) != 0 ||
+		if (n != 3 || !ctlproto_target(a[0]) ||
+		    ctlproto_number(a[1], 4, &r->cols) != 0 ||
 		    ctlproto_number(a[2], 4, &r->rows) != 0) {
 			*cause = xstrdup("attach needs NAME COLS ROWS");
 			return -1;

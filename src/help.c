@@ -71,9 +71,10 @@ static const struct help_command {
 	[CLI_WAIT] = { "wait", "", "wait until every instance is ready",
 	    "Return 0 once every instance of a running 'tfrun start' is ready; 1,\n"
 	    "naming those that are not, when the timeout passes or tfrun exits.\n" },
-	[CLI_ATTACH] = { "attach", "NAME", "connect the terminal to an instance",
-	    "Connect the terminal to instance NAME of a running 'tfrun start': its\n"
-	    "output, and keystrokes to it. ^P ^Q detaches.\n" },
+	[CLI_ATTACH] = { "attach", "NAME|TYPE", "connect the terminal to an instance",
+	    "Connect the terminal to instance NAME of a running 'tfrun start' (a\n"
+	    "TYPE: its first instance): its output, and keystrokes to it. ^P ^Q\n"
+	    "detaches.\n" },
 	[CLI_QUIT] = { "quit", "", "stop a running tfrun start gracefully",
 	    "Stop a running 'tfrun start' gracefully; it exits with status 0.\n" },
 	[CLI_HELP] = { "help", "[COMMAND]", "show this help, or a command's", "" },

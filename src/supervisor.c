@@ -46,7 +46,7 @@ struct inst {
 	struct supervisor *sv;
 	struct sv_type *type;
 	long n;                /* instance number, from 1 */
-	char name[80];         /* "web.2" */
+	char name[SUPERVISOR_NAME_MAX]; /* "web.2" */
 	long port;
 	struct fsm fsm;
 	struct proc *run;      /* the run whose end is awaited, or NULL */
@@ -1723,20 +1723,33 @@ supervisor_stopping(struct supervisor *sv)
 /* Attaches a client; see supervisor.h. */
 int
 supervisor_attach(struct supervisor *sv, const char *name, unsigned cols,
-    unsigned rows, const struct supervisor_tap *tap, int *tty, char **cause)
+    unsigned rows, const struct supervisor_tap *tap, int *tty, char *as,
+    char **cause)
 {
 	struct inst *in;
 	const char *partial;
-	size_t n;
+	size_t ti, k, n;
 
+	/* A type's name means its first instance, as overmind connect does. */
 	if ((in = supervisor_find_inst(sv, name)) == NULL) {
+		for (ti = 0; ti < sv->ntypes; ti++) {
+			if (strcmp(sv->types[ti].pt->name, name) != 0)
+				continue;
+			for (k = 0; k < sv->types[ti].n && in == NULL; k++)
+				in = sv->types[ti].v[k];
+		}
+	}
+	if (in == NULL) {
 		xasprintf(cause, "%s: no such instance", name);
 		return -1;
 	}
 	if (in->attached) {
-		xasprintf(cause, "%s: another client is attached to it", name);
+		xasprintf(cause, "%s: another client is attached to it",
+		    in->name);
 		return -1;
 	}
+	snprintf(as, SUPERVISOR_NAME_MAX, "%s", in->name);
+	name = in->name;
 	in->attached = 1;
 	in->tap = *tap;
 	memset(&in->attach_ws, 0, sizeof in->attach_ws);

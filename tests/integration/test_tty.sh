@@ -146,7 +146,7 @@ ok("attach (%s): says how to detach" % mode, a.expect(rb"attached to web\.1 \(de
 ok("attach (%s): the prompt shows" % mode, a.expect(rb"\(Pdb\) "), a.out)
 a.type(b"p x+1\r")
 ok("attach (%s): p x+1 answers 42, without a prefix" % mode, a.expect(rb"\r?\n42\r?\n"), a.out)
-b = ptyh.Term([os.environ["TFRUN"], "attach", "web.1"], env=env, cwd=os.environ["T"])
+b = ptyh.Term([os.environ["TFRUN"], "attach", "web"], env=env, cwd=os.environ["T"])
 st = b.wait()
 ok("attach (%s): a second client is refused" % mode,
    st == 1 and b"web.1: another client is attached to it" in b.out, (st, b.out))
@@ -154,8 +154,9 @@ a.type(b"\x10\x11")
 ok("attach (%s): ^P ^Q detaches, exit 0" % mode, a.wait() == 0 and b"detached from web.1" in a.out, (a.status, a.out))
 ps = subprocess.run([os.environ["TFRUN"], "ps"], capture_output=True, text=True, cwd=os.environ["T"]).stdout
 ok("attach (%s): the instance keeps running" % mode, "web.1" in ps and "running" in ps, ps)
-a = ptyh.Term([os.environ["TFRUN"], "attach", "web.1"], env=env, cwd=os.environ["T"])
-ok("attach (%s): attach again after a detach" % mode, a.expect(rb"attached to web\.1"), a.out)
+# A type's name attaches to its first instance, as overmind connect does.
+a = ptyh.Term([os.environ["TFRUN"], "attach", "web"], env=env, cwd=os.environ["T"])
+ok("attach (%s): attach TYPE: its first instance, after a detach" % mode, a.expect(rb"attached to web\.1 "), a.out)
 a.type(b"c\r")
 ok("attach (%s): the program goes on" % mode, a.expect(rb"after 41"), a.out)
 a.type(b"\x10\x11")

@@ -253,7 +253,7 @@ test_wait(void **state)
 	    "wait needs a time in ms or forever");
 }
 
-/* attach: one instance (not a type) and a window size. */
+/* attach: one instance or type, and a window size. */
 static void
 test_attach(void **state)
 {
@@ -272,7 +272,10 @@ test_attach(void **state)
 	assert_int_equal(r.rows, 1);
 	ctlproto_req_free(&r);
 
-	parse_bad("tfrun/1 attach web 80 24", "attach needs NAME COLS ROWS");
+	/* A type's name means its first instance. */
+	parse_ok("tfrun/1 attach web 80 24", &r);
+	assert_string_equal(r.targets[0], "web");
+	ctlproto_req_free(&r);
 	parse_bad("tfrun/1 attach web.1 80", "attach needs NAME COLS ROWS");
 	parse_bad("tfrun/1 attach web.1 80 24 1",
 	    "attach needs NAME COLS ROWS");
