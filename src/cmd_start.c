@@ -18,6 +18,8 @@
 #include "keeper.h"
 #include "supervisor.h"
 
+static int cmd_start_lock_fd = -1; /* the root's lock; see below */
+
 /*
  * -D: the process the user started waits in the foreground until every
  * instance has been started (the supervisor writes "ok" to the pipe),
@@ -58,6 +60,20 @@ cmd_start_daemon(const struct plan *p, int *started_fd)
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	}
 	close(fds[0]);
+	/*
+	 * /proc/locks names the process that took the lock, which is about
+	 * to exit: taken again, it names this one, which a second tfrun
+	 * start then shows. Between the two, another start may win the
+	 * root; this one then says so and ends.
+	 */
+	if (cmd_start_lock_fd != -1) {
+		flock(cmd_start_lock_fd, LOCK_UN);
+		if (flock(cmd_start_lock_fd, LOCK_EX | LOCK_NB) != 0) {
+			fprintf(stderr, "tfrun: tfrun is already running in "
+			    "%s\n", p->root);
+			_exit(1);
+		}
+	}
 	setsid();
 	if ((null = open("/dev/null", O_RDONLY)) != -1) {
 		dup2(null, STDIN_FILENO);
@@ -108,8 +124,10 @@ cmd_start_lock_root(const char *root)
 
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return 0; /* the plan checked it is a directory */
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		cmd_start_lock_fd = fd;
 		return 0;
+	}
 	abs = realpath(root, NULL);
 	fstat(fd, &st);
 	fprintf(stderr, "tfrun: tfrun is already running in %s (pid %ld)\n",

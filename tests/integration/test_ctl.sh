@@ -221,9 +221,12 @@ tf start
 assert_eq "second start: exit 1" 1 "$RC"
 assert_eq "second start: the message" "tfrun: tfrun is already running in $T (pid $(sed -nE 's/.*already running.*pid ([0-9]+).*/\1/p' <<<"$ERR"))" "$ERR"
 assert_match "second start: the pid" 'pid [0-9]+\)$' "$ERR"
+holder=$(sed -nE 's/.*pid ([0-9]+)\)$/\1/p' <<<"$ERR")
+assert_eq "second start: the pid is the running tfrun's" tfrun "$(cat /proc/$holder/comm 2>/dev/null)"
 tf start --socket "$T/other.sock"
 assert_eq "second start with another socket, same root: exit 1" 1 "$RC"
 assert_match "second start with another socket: refused too" "^tfrun: tfrun is already running in $T \(pid [0-9]+\)$" "$ERR"
+assert_match "second start with another socket: the same pid" "pid $holder\)$" "$ERR"
 tf quit
 assert_eq "quit the daemon: exit 0" 0 "$RC"
 deadline=$((SECONDS + 10))
