@@ -645,7 +645,8 @@ int
 plan_load(struct plan *p, const struct cli *cli, char *const *envp,
     char **cause)
 {
-	struct plan_errors e = { BUF_INIT, 0 };
+	struct plan_errors e = { BUF_INIT, 0 }, ignored = { BUF_INIT, 0 };
+	struct plan_errors *ce = &e;
 	struct config vars, ini;
 	struct formation_spec fs;
 	struct stat st;
@@ -658,23 +659,27 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 	config_init(&ini);
 	config_defaults(&p->cfg);
 
+	/*
+	 * The client commands need only the socket: a broken tfrun.ini, a
+	 * bad TFRUN_ variable, Procfile or .env must not keep `tfrun ps` or
+	 * `tfrun quit` from working (what parsed still counts).
+	 */
+	if (cli->command >= CLI_PS && cli->command <= CLI_QUIT)
+		ce = &ignored;
 	if (config_from_env(plan_getvar, (void *)(uintptr_t)envp, &vars, &err) != 0)
-		plan_error_take(&e, err);
+		plan_error_take(ce, err);
 	plan_locate(p, &cli->flags, &vars);
 	if (stat(p->root, &st) != 0 || !S_ISDIR(st.st_mode))
 		plan_errorf(&e, "%s: the app root is not a directory",
 		    p->root);
 
-	plan_load_ini(p, &e, &cli->flags, &vars, &ini);
+	plan_load_ini(p, ce, &cli->flags, &vars, &ini);
+	buf_free(&ignored.b);
 	config_apply(&p->cfg, &ini);
 	config_apply(&p->cfg, &vars);
 	config_apply(&p->cfg, &cli->flags);
 
-	/*
-	 * The client commands need only the socket: a broken Procfile or
-	 * .env must not keep `tfrun ps` or `tfrun quit` from working.
-	 */
-	if (cli->command >= CLI_PS && cli->command <= CLI_QUIT) {
+	if (ce == &ignored) {
 		plan_paths(p);
 		goto done;
 	}

@@ -177,6 +177,16 @@ tf signal USR1 worker
 wait_for follow.txt 'worker\.1 +\| got-usr1' && pass "logs -f shows a new line" || fail "logs -f shows a new line"
 kill -0 "$FOLLOW" 2>/dev/null && pass "logs -f keeps running" || fail "logs -f keeps running"
 
+# --- a broken tfrun.ini or TFRUN_ variable does not keep the client
+# commands from the running tfrun
+printf '[global]\nbogus = 1\n' >tfrun.ini
+TF_ENV=(TFRUN_TIMEOUT=abc)
+tf ps
+TF_ENV=()
+rm tfrun.ini
+assert_eq "ps despite a broken tfrun.ini and TFRUN_TIMEOUT: exit 0" 0 "$RC"
+assert_match "ps despite them: the rows" '^web\.1 +[0-9]+ running' "$OUT"
+
 # --- quit: tfrun exits 0; the follower ends with it
 tf quit
 assert_eq "quit: exit 0" 0 "$RC"
