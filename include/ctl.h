@@ -22,6 +22,16 @@
 
 struct supervisor;
 struct ctl;
+struct sockaddr_un;
+
+/*
+ * Fills sa with the address of the socket at path. A path too long for
+ * sun_path is reached through its directory, opened into *dirfd (to be
+ * closed once bound or connected; -1 when none was needed): then only the
+ * socket's name must fit. Returns 0, or -1 with errno set (ENAMETOOLONG
+ * when even the name does not fit).
+ */
+int ctl_address(const char *path, struct sockaddr_un *sa, int *dirfd);
 
 /*
  * Before anything starts: refuses a second `tfrun start` on the same

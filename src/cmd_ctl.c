@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "ctl.h"
 #include "ctlproto.h"
 #include "fmt.h"
 #include "xmalloc.h"
@@ -31,22 +32,29 @@ static int
 cmd_ctl_connect(const char *path)
 {
 	struct sockaddr_un sa;
-	int fd;
+	int fd, dirfd, rc, err;
 
-	if (strlen(path) >= sizeof sa.sun_path) {
-		fprintf(stderr, "tfrun: %s: socket path too long (%zu bytes; "
-		    "at most %zu)\n", path, strlen(path), sizeof sa.sun_path -
-		    1);
+	if (ctl_address(path, &sa, &dirfd) != 0) {
+		if (errno == ENAMETOOLONG)
+			fprintf(stderr, "tfrun: %s: socket path too long (%zu "
+			    "bytes)\n", path, strlen(path));
+		else
+			fprintf(stderr, "tfrun: no tfrun running at %s\n",
+			    path);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
 		fprintf(stderr, "tfrun: %s: %s\n", path, strerror(errno));
+		if (dirfd != -1)
+			close(dirfd);
 		return -1;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	err = errno;
+	if (dirfd != -1)
+		close(dirfd);
+	errno = err;
+	if (rc != 0) {
 		/* A socket that exists but is not ours to use is not nothing. */
 		if (errno == EACCES || errno == EPERM)
 			fprintf(stderr, "tfrun: %s: %s\n", path, strerror(errno));

@@ -9,6 +9,7 @@
  * queue passes CTL_FOLLOW_MAX.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -743,6 +744,46 @@ ctl_stop(struct ctl *ctl)
 	uv_close((uv_handle_t *)&ctl->server, ctl_server_close_cb);
 }
 
+/* Fills sa for path; see ctl.h. */
+int
+ctl_address(const char *path, struct sockaddr_un *sa, int *dirfd)
+{
+	const char *slash;
+	char *dir;
+	int n;
+
+	memset(sa, 0, sizeof *sa);
+	sa->sun_family = AF_UNIX;
+	*dirfd = -1;
+	if (strlen(path) < sizeof sa->sun_path) {
+		memcpy(sa->sun_path, path, strlen(path) + 1);
+		return 0;
+	}
+	/*
+	 * A deep app root: the directory is reached through a descriptor,
+	 * so that only the socket's own name must fit.
+	 */
+	if ((slash = strrchr(path, '/')) == NULL) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	dir = slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	*dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (*dirfd == -1)
+		return -1;
+	n = snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/%s",
+	    *dirfd, slash + 1);
+	if (n < 0 || (size_t)n >= sizeof sa->sun_path) {
+		close(*dirfd);
+		*dirfd = -1;
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Asks a server at path who it is; returns 0 with its pid and root
  * (owned), or -1 when nothing answers there.
@@ -754,14 +795,19 @@ ctl_ask_hello(const char *path, long *pid, char **root)
 	char reply[4200], *p;
 	ssize_t n;
 	size_t have = 0;
-	int fd;
+	int fd, dirfd, rc;
 
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if (ctl_address(path, &sa, &dirfd) != 0)
 		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		if (dirfd != -1)
+			close(dirfd);
+		return -1;
+	}
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+	if (dirfd != -1)
+		close(dirfd);
+	if (rc != 0) {
 		close(fd);
 		return -1;
 	}
@@ -794,13 +840,22 @@ ctl_listen(const char *path, char **cause)
 	mode_t mask;
 	char *root;
 	long pid;
-	int fd;
+	int fd, dirfd, rc;
 
-	if (strlen(path) >= sizeof sa.sun_path) {
+	if (ctl_address(path, &sa, &dirfd) != 0) {
+		if (errno != ENAMETOOLONG) {
+			xasprintf(cause, "%s: cannot listen: %s", path,
+			    strerror(errno));
+			return -2;
+		}
 		xasprintf(cause, "%s: socket path too long (%zu bytes; at "
-		    "most %zu)", path, strlen(path), sizeof sa.sun_path - 1);
+		    "most %zu, or a name of at most %zu in its directory)",
+		    path, strlen(path), sizeof sa.sun_path - 1,
+		    sizeof sa.sun_path - 1 - sizeof "/proc/self/fd/999/" + 1);
 		return -1;
 	}
+	if (dirfd != -1)
+		close(dirfd);
 	if (ctl_ask_hello(path, &pid, &root) == 0) {
 		xasprintf(cause, "tfrun is already running in %s (pid %ld)",
 		    root != NULL ? root : "?", pid);
@@ -814,13 +869,18 @@ ctl_listen(const char *path, char **cause)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (ctl_address(path, &sa, &dirfd) != 0) {
+		xasprintf(cause, "%s: cannot listen: %s", path,
+		    strerror(errno));
+		close(fd);
+		return -2;
+	}
 	/* Created 0600 from the start: no moment where others may connect. */
 	mask = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    listen(fd, 64) != 0) {
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+	if (dirfd != -1)
+		close(dirfd);
+	if (rc != 0 || listen(fd, 64) != 0) {
 		umask(mask);
 		xasprintf(cause, "%s: cannot listen: %s", path,
 		    strerror(errno));

@@ -295,10 +295,27 @@ wait_exit "$BG" 15
 long="$T/$(printf 'x%.0s' $(seq 200))"
 tf start --socket "$long"
 assert_eq "a 200-byte socket path: exit 1" 1 "$RC"
-assert_match "a 200-byte socket path: the error" 'socket path too long \([0-9]+ bytes; at most 107\)$' "$ERR"
+assert_match "a 200-byte socket name: the error" 'socket path too long \([0-9]+ bytes; at most 107, or a name of at most 89 in its directory\)$' "$ERR"
 tf ps --socket "$long"
 assert_eq "client with a 200-byte path: exit 1" 1 "$RC"
 assert_match "client: the same error" 'socket path too long' "$ERR"
+# A deep app root (a 150-byte directory) with the default socket name:
+# tfrun reaches the directory through a descriptor, so it still listens.
+deep="$T/$(printf 'd%.0s' $(seq 60))/$(printf 'e%.0s' $(seq 60))"
+mkdir -p "$deep"
+printf 'web: %s print:1:deep-up wait\n' "$C" >"$deep/Procfile"
+start_bg out.txt start -f "$deep/Procfile"
+wait_for out.txt 'web\.1 +\| deep-up 1'
+assert_no_match "deep root: no warning about the socket" 'warning' "$(cat out.txt)"
+tf ps -d "$deep"
+assert_match "deep root: ps reaches it" '^web\.1 +[0-9]+ running' "$OUT"
+[ -S "$deep/.tfrun.sock" ] && pass "deep root: the socket is in the root" || fail "deep root: the socket is in the root"
+tf start -f "$deep/Procfile"
+assert_match "deep root: a second start is refused" 'already running' "$ERR"
+tf quit -d "$deep"
+wait_exit "$BG" 15
+assert_eq "deep root: quit, exit 0" 0 "$RC"
+[ -e "$deep/.tfrun.sock" ] && fail "deep root: the socket is removed" || pass "deep root: the socket is removed"
 
 # --- robustness: garbage, a 1 MiB request, a client that sends nothing
 # for 5 s, a follower that does not read: the log goes on, and others
