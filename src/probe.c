@@ -7,6 +7,8 @@
  * buf_add_quoted, so a control byte cannot break the one-error-per-line
  * rule.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +266,24 @@ probe_check_regex(const char *text, const char *re, char **cause)
 	return 0;
 }
 
+/*
+ * Probes do not look names up (a lookup would block the loop or need a
+ * thread): the host must be an address, or localhost.
+ */
+static int
+probe_host_check(const char *s, struct probe *p, char **cause)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (strcmp(p->host, "localhost") == 0 ||
+	    inet_pton(AF_INET, p->host, addr) == 1 ||
+	    inet_pton(AF_INET6, p->host, addr) == 1)
+		return 0;
+	probe_free(p);
+	return probe_fail(cause, s, strlen(s), "names a host: probes do not "
+	    "look names up (use an IP address or localhost)", NULL);
+}
+
 /* Parses a probe; see probe.h. */
 int
 probe_parse(const char *s, struct probe *p, char **cause)
@@ -281,6 +301,8 @@ probe_parse(const char *s, struct probe *p, char **cause)
 			    "tcp:PORT or tcp:HOST:PORT (PORT 1-65535 or "
 			    "$PORT)", NULL);
 		}
+		if (probe_host_check(s, p, cause) != 0)
+			return -1;
 	} else if (strncmp(s, "http://", 7) == 0) {
 		p->kind = PROBE_HTTP;
 		rest = s + 7;
@@ -293,6 +315,8 @@ probe_parse(const char *s, struct probe *p, char **cause)
 			    "http://HOST:PORT/PATH (PORT 1-65535 or $PORT)",
 			    NULL);
 		}
+		if (probe_host_check(s, p, cause) != 0)
+			return -1;
 		p->path = xstrdup(slash != NULL ? slash : "/");
 	} else if (strncmp(s, "https://", 8) == 0) {
 		return probe_fail(cause, s, strlen(s), "cannot be probed: "

@@ -219,6 +219,9 @@ printf '[process.web]\nready = log:(\n[process.worker]\nready = tcp:host\n' >tfr
 tf check
 check_invalid "ready: a bad regex" "^tfrun: tfrun\.ini:2: ready: 'log:\(' is not a valid regular expression: "
 assert_match "ready: a bad tcp probe" "^tfrun: tfrun\.ini:4: ready: 'tcp:host' is not tcp:PORT" "$ERR"
+printf '[process.web]\nready = http://db.internal:8080/\n' >tfrun.ini
+tf check
+check_invalid "ready: a host name" "^tfrun: tfrun\.ini:2: ready: 'http://db\.internal:8080/' names a host: probes do not look names up \(use an IP address or localhost\)$"
 printf '[process.web]\nstdin = true\n[process.worker]\nstdin = yes\n' >tfrun.ini
 tf check
 check_invalid "stdin = true twice" '^tfrun: tfrun\.ini:4: stdin: only one type can read the terminal \(web already does, line 2\)$'
