@@ -41,6 +41,8 @@
  *                                                failure
  *  tfrun restart NAME: stop, then start again;   RESTART -> RESTARTING;
  *  a stopped instance is started (7)             RESTART in EXITED -> spawn
+ *  ... in dependency order (6b): a type with     then WAITING instead of
+ *  `after` waits for what it needs again          a spawn (has_deps)
  *  tfrun stop NAME: stop without restarting (7)  STOP(COMMAND) -> STOPPING
  *                                                -> EXITED
  *  scale down: the stop signal and timeout,      STOP(SCALE) -> STOPPING
@@ -136,6 +138,7 @@ struct fsm_policy {
 	int has_probe;
 	uint64_t timeout_ms;   /* stop signal to SIGKILL */
 	int shutdown;          /* the formation is stopping: no restarts */
+	int has_deps;          /* `after`: a restart waits for them again */
 };
 
 /* One event and its data. */

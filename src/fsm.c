@@ -58,6 +58,23 @@ fsm_spawn(struct fsm *f, const struct fsm_policy *pol,
 	fsm_push(out, FSM_SPAWN, 0, 0);
 }
 
+/*
+ * A restart asked for: spawn again, or, for a type that starts after
+ * others, wait for them again, so that `tfrun restart` of a whole
+ * formation keeps its order (the supervisor starts it once they are met).
+ */
+static void
+fsm_restart(struct fsm *f, const struct fsm_policy *pol,
+    struct fsm_actions *out)
+{
+	if (pol->has_deps) {
+		f->state = FSM_WAITING;
+		f->stopped = 0;
+		return;
+	}
+	fsm_spawn(f, pol, out);
+}
+
 /* Sends the stop signal and arms the SIGKILL deadline. */
 static void
 fsm_stop(struct fsm *f, const struct fsm_policy *pol, enum fsm_stop why,
@@ -377,7 +394,7 @@ fsm_restarting_exited(struct fsm *f, const struct fsm_policy *pol,
 	}
 	/* A restart asked for is not a failure. */
 	f->quick_failures = 0;
-	fsm_spawn(f, pol, out);
+	fsm_restart(f, pol, out);
 }
 
 /* RESTARTING/BACKOFF/EXITED/FAILED, GROUP_EMPTY: note it. */
@@ -424,7 +441,7 @@ fsm_down_restart(struct fsm *f, const struct fsm_policy *pol,
 	if (f->state == FSM_BACKOFF)
 		fsm_push(out, FSM_DISARM, 0, 0);
 	f->quick_failures = 0;
-	fsm_spawn(f, pol, out);
+	fsm_restart(f, pol, out);
 }
 
 /*

@@ -549,6 +549,7 @@ inst_step(struct inst *in, const struct fsm_event_data *ev)
 	pol.can_die = pt->can_die;
 	pol.oneshot = pt->oneshot;
 	pol.has_probe = pt->ready.kind != PROBE_NONE;
+	pol.has_deps = pt->nafter > 0;
 	pol.timeout_ms = pt->timeout_ms;
 	pol.shutdown = in->sv->reason != SV_RUNNING;
 	/* A pair the table does not define changes nothing: a late event. */

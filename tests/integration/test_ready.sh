@@ -182,6 +182,29 @@ wait_for out.txt 'web\.2 +\| started at' && pass "scale up: the new web starts (
 kill -TERM "$BG"
 wait_exit "$BG" 15
 
+# --- tfrun restart of the whole formation keeps its order: web waits
+# until the restarted db is ready again (by the processes' own clocks)
+cat >Procfile <<EOF2
+db: python3 listen.py 0.5
+web: python3 stamp.py
+EOF2
+printf '[process.db]\nready = tcp:$PORT\nready_interval = 0.05\n[process.web]\nafter = db\n' >tfrun.ini
+start_bg out.txt start -p "$BASE"
+wait_for out.txt 'web\.1 +\| started at'
+tf restart
+assert_eq "restart everything: exit 0" 0 "$RC"
+deadline=$((SECONDS + 10))
+while { [ "$(grep -cE 'web\.1 +\| started at' out.txt)" -lt 2 ] ||
+	[ "$(grep -cE 'db\.1 +\| listening at' out.txt)" -lt 2 ]; } && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+db_at=$(grep -E 'db\.1 +\| listening at' out.txt | tail -1 | awk '{ print $NF }')
+web_at=$(grep -E 'web\.1 +\| started at' out.txt | tail -1 | awk '{ print $NF }')
+python3 -c "import sys; sys.exit(0 if float('$web_at') > float('$db_at') else 1)" 2>/dev/null &&
+	pass "restart everything: web started again after db listened again ($db_at < $web_at)" ||
+	fail "restart everything: web started again after db listened again ($db_at < $web_at)"
+assert_eq "restart everything: db listened twice" 2 "$(grep -cE 'db\.1 +\| listening at' out.txt)"
+kill -TERM "$BG"
+wait_exit "$BG" 15
+
 # --- tfrun run --with db -- COMMAND: db comes up, COMMAND reaches it, db is
 # gone after, and COMMAND's status is tfrun's
 cat >Procfile <<EOF2

@@ -29,7 +29,8 @@ enum {
 	F_SCALE = 1 << 8,     /* STOP: a scale-down; STOPPING: for one */
 	F_NOT_READY = 1 << 9, /* STOPPING: because its probe failed */
 	F_QUICK9 = 1 << 10,   /* nine quick failures already */
-	F_EV_GROUP = 1 << 11  /* EXITED: members of the group are left */
+	F_EV_GROUP = 1 << 11, /* EXITED: members of the group are left */
+	F_DEPS = 1 << 12      /* the type starts after others */
 };
 
 struct row {
@@ -170,6 +171,9 @@ static const struct row rows[] = {
 	{ "restarting exited: the new run is spawned", FSM_RESTARTING,
 	    FSM_EV_EXITED, F_LEADER | F_GROUP, 143, FSM_RUNNING,
 	    { FSM_ENDED, FSM_DISARM, FSM_SPAWN, END } },
+	{ "restarting exited, after others: waits for them again",
+	    FSM_RESTARTING, FSM_EV_EXITED, F_LEADER | F_GROUP | F_DEPS, 143,
+	    FSM_WAITING, { FSM_ENDED, FSM_DISARM, END } },
 	{ "restarting exited during a shutdown: exited", FSM_RESTARTING,
 	    FSM_EV_EXITED, F_LEADER | F_GROUP | F_SHUTDOWN, 143, FSM_EXITED,
 	    { FSM_ENDED, FSM_DISARM, END } },
@@ -215,6 +219,8 @@ static const struct row rows[] = {
 	    { FSM_DISARM, FSM_SIGNAL, END } },
 	{ "exited restart: a stopped instance starts", FSM_EXITED,
 	    FSM_EV_RESTART, 0, 0, FSM_RUNNING, { FSM_SPAWN, END } },
+	{ "exited restart, after others: waits for them", FSM_EXITED,
+	    FSM_EV_RESTART, F_DEPS, 0, FSM_WAITING, { END } },
 
 	{ "failed, group emptied: noted", FSM_FAILED, FSM_EV_GROUP_EMPTY,
 	    F_GROUP, 0, FSM_FAILED, { END } },
@@ -251,6 +257,7 @@ setup(const struct row *r, struct fsm *f, struct fsm_policy *pol,
 	pol->oneshot = (r->flags & F_ONESHOT) != 0;
 	pol->has_probe = (r->flags & F_PROBE) != 0;
 	pol->shutdown = (r->flags & F_SHUTDOWN) != 0;
+	pol->has_deps = (r->flags & F_DEPS) != 0;
 	pol->timeout_ms = 5000;
 	memset(ev, 0, sizeof *ev);
 	ev->event = r->event;
@@ -346,7 +353,7 @@ test_every_defined_pair_is_tested(void **state)
 static void
 test_whole_stop(void **state)
 {
-	struct fsm_policy pol = { CONFIG_RESTART_NEVER, 0, 0, 0, 2500, 1 };
+	struct fsm_policy pol = { CONFIG_RESTART_NEVER, 0, 0, 0, 2500, 1, 0 };
 	struct fsm_event_data ev;
 	struct fsm_actions out;
 	struct fsm f;
@@ -384,7 +391,7 @@ static void
 test_backoff_and_restart(void **state)
 {
 	struct fsm_policy pol = { CONFIG_RESTART_ON_FAILURE, 0, 0, 0, 5000,
-	    0 };
+	    0, 0 };
 	struct fsm_event_data ev;
 	struct fsm_actions out;
 	struct fsm f;
@@ -419,7 +426,7 @@ test_backoff_and_restart(void **state)
 static void
 test_stopped_by_command(void **state)
 {
-	struct fsm_policy pol = { CONFIG_RESTART_NEVER, 1, 0, 0, 2500, 0 };
+	struct fsm_policy pol = { CONFIG_RESTART_NEVER, 1, 0, 0, 2500, 0, 0 };
 	struct fsm_event_data ev;
 	struct fsm_actions out;
 	struct fsm f;
