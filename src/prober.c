@@ -89,13 +89,23 @@ prober_tell(struct prober *pr, int ready)
 		return;
 	pr->told = 1;
 	uv_timer_stop(&pr->timer);
-	if (ready)
+	if (ready) {
 		pr->ops.ready(pr->ops.ctx);
-	else {
-		snprintf(why, sizeof why, "%s%s%s", pr->p.text,
-		    pr->why[0] != '\0' ? ": " : "", pr->why);
-		pr->ops.timeout(pr->ops.ctx, why);
+		return;
 	}
+	/* What was probed, with the instance's port, not "$PORT". */
+	if (pr->p.kind == PROBE_TCP || pr->p.kind == PROBE_HTTP)
+		snprintf(why, sizeof why, "%s%s%s%s:%s%s",
+		    pr->p.kind == PROBE_TCP ? "tcp:" : "http://",
+		    strchr(pr->p.host, ':') != NULL ? "[" : "", pr->p.host,
+		    strchr(pr->p.host, ':') != NULL ? "]" : "", pr->p.port,
+		    pr->p.kind == PROBE_HTTP ? pr->p.path : "");
+	else
+		snprintf(why, sizeof why, "%s", pr->p.text);
+	if (pr->why[0] != '\0')
+		snprintf(why + strlen(why), sizeof why - strlen(why), ": %s",
+		    pr->why);
+	pr->ops.timeout(pr->ops.ctx, why);
 }
 
 /* Reads an http answer's status line. */
@@ -180,6 +190,7 @@ prober_try_connect(struct prober *pr)
 {
 	if (pr->tcp_busy) {
 		/* Still connecting a whole interval later: start afresh. */
+		snprintf(pr->why, sizeof pr->why, "no answer");
 		prober_tcp_close(pr);
 		return;
 	}

@@ -32,6 +32,22 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
 EOF2
+# An HTTP server that answers its first GET with 500, then holds every
+# connection without a word.
+cat >hang.py <<'EOF2'
+import os, socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(os.environ["PORT"])))
+s.listen(64)
+held = []
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(b"HTTP/1.0 500 Oops\r\n\r\n")
+c.close()
+while True:
+    held.append(s.accept()[0])
+EOF2
 # When a process starts, with the time.
 cat >stamp.py <<'EOF2'
 import time
@@ -113,10 +129,14 @@ probe_case() { # NAME PROCFILE-COMMAND PROBE WANT(ready|fail)
 }
 probe_case "tcp" "python3 listen.py 0.3" 'tcp:$PORT' ready
 probe_case "tcp, nothing listens" "python3 stamp.py" 'tcp:127.0.0.1:$PORT' fail
+assert_match "tcp: the reason names the real port" "p\\.1 not ready after 1\\.5s \\(tcp:127\\.0\\.0\\.1:$BASE: connection refused\\)" "$(cat out.txt)"
 probe_case "http 200 (python3 -m http.server)" 'python3 -m http.server --bind 127.0.0.1 $PORT' 'http://127.0.0.1:$PORT/' ready
 probe_case "http 404 (python3 -m http.server)" 'python3 -m http.server --bind 127.0.0.1 $PORT' 'http://127.0.0.1:$PORT/no-such-page' fail
 probe_case "http 302" "python3 httpd.py 302" 'http://127.0.0.1:$PORT/' ready
 probe_case "http 500" "python3 httpd.py 500" 'http://127.0.0.1:$PORT/health' fail
+assert_match "http 500: the reason" "p\\.1 not ready after 1\\.5s \\(http://127\\.0\\.0\\.1:$BASE/health: HTTP 500\\)" "$(cat out.txt)"
+probe_case "http 500, then no answer" "python3 hang.py" 'http://127.0.0.1:$PORT/' fail
+assert_match "http: the last attempt's reason, not an older one" "p\\.1 not ready after 1\\.5s \\(http://127\\.0\\.0\\.1:$BASE/: no answer\\)" "$(cat out.txt)"
 probe_case "log" "sh -c 'sleep 0.3; echo Listening on port \$PORT; sleep 600'" 'log:Listening on port [0-9]+$' ready
 probe_case "log, no such line" "sh -c 'echo something else; sleep 600'" 'log:^Listening' fail
 probe_case "exec" "python3 listen.py 0.3" 'exec:python3 -c "import socket, os; socket.create_connection((\"127.0.0.1\", int(os.environ[\"PORT\"])))"' ready
