@@ -51,6 +51,12 @@ int keeper_input_fd(void);
  */
 void keeper_set_command(char **argv, char **envp, const char *cwd);
 
+/*
+ * What the keeper sends the supervisor, one byte each: a signal's number,
+ * or KEEPER_CMD_DONE when run --with's command has ended.
+ */
+#define KEEPER_CMD_DONE 0
+
 /* In the supervisor: the formation is ready (run --with). */
 int keeper_report_ready(void);
 

@@ -456,6 +456,7 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 	static struct keeper_set seen;
 	struct pollfd pfd[2];
 	int status = 0, st, round, sig, done = 0;
+	unsigned char done_byte;
 	size_t i;
 	pid_t pid;
 
@@ -478,7 +479,10 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 				/* run --with: done; the formation stops. */
 				keeper_cmd_status = st;
 				keeper_cmd = -1;
-				kill(child, SIGTERM);
+				done_byte = KEEPER_CMD_DONE;
+				if (keeper_down == -1 ||
+				    write(keeper_down, &done_byte, 1) != 1)
+					kill(child, SIGTERM);
 			}
 		}
 		if (done || (pid == -1 && errno == ECHILD))

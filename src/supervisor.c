@@ -1085,6 +1085,18 @@ supervisor_deadline_cb(uv_timer_t *timer)
  */
 static void supervisor_on_signal(struct supervisor *, int, int);
 
+/* run --with: the command has ended; the formation stops, as on SIGTERM. */
+static void
+supervisor_cmd_done(struct supervisor *sv)
+{
+	if (sv->reason != SV_RUNNING)
+		return;
+	sv->stop_signal = SIGTERM;
+	output_system("the command has ended, starting shutdown");
+	supervisor_shutdown(sv, SV_REQUESTED, 0);
+	supervisor_settle(sv);
+}
+
 static void
 supervisor_keeper_cb(uv_poll_t *handle, int status, int events)
 {
@@ -1096,8 +1108,12 @@ supervisor_keeper_cb(uv_poll_t *handle, int status, int events)
 	(void)events;
 	n = read(keeper_fd(), sigs, sizeof sigs);
 	if (n > 0) {
-		for (i = 0; i < n; i++)
-			supervisor_on_signal(sv, sigs[i], 1);
+		for (i = 0; i < n; i++) {
+			if (sigs[i] == KEEPER_CMD_DONE)
+				supervisor_cmd_done(sv);
+			else
+				supervisor_on_signal(sv, sigs[i], 1);
+		}
 		return;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))

@@ -242,6 +242,8 @@ assert_eq "run --with: COMMAND reached db; its stdout is its own" "connected to 
 assert_match "run --with: db was started and ready first" 'db\.1 ready after' "$(cat err.txt)"
 assert_no_match "run --with: web was not started" 'web\.1 started' "$(cat err.txt)"
 assert_match "run --with: db stopped after" 'db\.1 terminated by SIGTERM' "$(cat err.txt)"
+assert_match "run --with: the end is the command's" 'system +\| the command has ended, starting shutdown' "$(cat err.txt)"
+assert_no_match "run --with: no SIGTERM was received" 'SIGTERM received' "$(cat err.txt)"
 python3 -c "import socket; socket.create_connection(('127.0.0.1', $BASE))" 2>/dev/null &&
 	fail "run --with: db is gone after" || pass "run --with: db is gone after"
 tfrun run -p "$BASE" --with db -- sh -c 'exit 7' 2>/dev/null
