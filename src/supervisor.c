@@ -1042,7 +1042,22 @@ supervisor_kill_all(struct supervisor *sv)
 	output_system("sending SIGKILL to all processes");
 	SV_EACH(sv, ti, k, in)
 		inst_event(in, FSM_EV_KILL);
+	/*
+	 * No later layer of the shutdown may still send its stop signal: the
+	 * layers not reached yet are stopped here (killed instances are
+	 * stopping already; waiting ones just end).
+	 */
+	for (ti = 0; ti < sv->ntypes; ti++) {
+		if (sv->types[ti].stopping)
+			continue;
+		sv->types[ti].stopping = 1;
+		for (k = 0; k < sv->types[ti].n; k++) {
+			if ((in = sv->types[ti].v[k]) != NULL)
+				inst_stop(in, FSM_STOP_SHUTDOWN);
+		}
+	}
 	sv->adopted_kill_at = uv_now(&sv->loop);
+	sv->adopted_stopped = 1;
 	reaper_signal(SIGKILL, NULL, NULL);
 }
 

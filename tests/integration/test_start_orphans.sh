@@ -121,6 +121,8 @@ wait_exit "$BG" 5
 deadline=$((SECONDS + 5))
 while alive "$sup" && [ $SECONDS -lt $deadline ]; do sleep 0.02; done
 alive "$sup" && fail "no supervisor left" || pass "no supervisor left"
+assert_match "the supervisor said why" "keeper process has died: killing every process" "$(cat out.txt)"
+assert_no_match "no stop signal after the SIGKILL" 'sending SIGTERM' "$(cat out.txt)"
 
 # SIGKILL to every process of this tfrun whose name matches "tfrun", as
 # `pkill -9 tfrun` or `killall -9 tfrun` would (found by pid here: tests
