@@ -44,7 +44,8 @@ cmd_run_with(const struct plan *p, const struct cli *cli, char **envp,
 {
 	struct supervisor_setup setup = { -1, NULL, 0, -1, 1, NULL };
 	const struct plan_type *t;
-	char *sh[4] = { "/bin/sh", "-c", NULL, NULL };
+	/* "--": a command that starts with '-' is not an option of sh. */
+	char *sh[5] = { "/bin/sh", "-c", "--", NULL, NULL };
 	long *counts;
 	size_t i;
 	int status;
@@ -59,7 +60,7 @@ cmd_run_with(const struct plan *p, const struct cli *cli, char **envp,
 		}
 		cmd_run_need(p, t->index, counts);
 	}
-	sh[2] = (char *)(uintptr_t)shell_cmd;
+	sh[3] = (char *)(uintptr_t)shell_cmd;
 	keeper_set_command(shell_cmd != NULL ? sh : cli->args, envp, p->root);
 	switch (keeper_start(p->cfg.isolate, 0, &status)) {
 	case 1:
@@ -116,7 +117,7 @@ cmd_run(const struct plan *p, const struct cli *cli)
 	saved = environ;
 	environ = envp;
 	if (shell_cmd != NULL)
-		execl("/bin/sh", "sh", "-c", shell_cmd, (char *)NULL);
+		execl("/bin/sh", "sh", "-c", "--", shell_cmd, (char *)NULL);
 	else
 		execvp(cli->args[0], cli->args);
 	err = errno;

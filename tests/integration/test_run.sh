@@ -192,6 +192,13 @@ tf run -- printf '%s\n' --version
 assert_eq "-- then a command with its own options" "--version" "$OUT"
 tf run sh -c 'echo "$0 $1"' -e --bogus
 assert_eq "sh -c with option-like arguments" "-e --bogus" "$OUT"
+# One argument that looks like an option goes to the shell as a command.
+printf '#!/bin/sh\necho dash-script ran\n' >./-x.sh
+chmod +x ./-x.sh
+TF_ENV=("PATH=$T:/usr/bin:/bin")
+tf run -- '-x.sh'
+TF_ENV=()
+assert_eq "one argument starting with -: a command, not an option of sh" "dash-script ran" "$OUT"
 
 # --- an invalid app runs nothing
 printf 'web: x\nweb: y\n' >Procfile
