@@ -403,8 +403,8 @@ inst_log(struct inst *in, const struct fsm_action *a)
 		    supervisor_seconds(a->ms));
 		break;
 	case FSM_LOG_READY:
-		output_system("%s ready after %s", in->name,
-		    supervisor_seconds(uv_now(&in->sv->loop) - in->started_at));
+		output_system("%s ready after %.2fs", in->name,
+		    (double)(uv_now(&in->sv->loop) - in->started_at) / 1000.0);
 		break;
 	case FSM_LOG_NOT_READY:
 		output_system("%s not ready after %s (%s)", in->name,
@@ -951,9 +951,9 @@ supervisor_check_all_ready(struct supervisor *sv)
 	sv->all_ready_logged = 1;
 	/* run --with needs the moment even when nothing is ordered. */
 	if (sv->ordered && n > 0)
-		output_system("all %zu instance%s ready in %s", n,
+		output_system("all %zu instance%s ready in %.2fs", n,
 		    n == 1 ? "" : "s",
-		    supervisor_seconds(uv_now(&sv->loop) - sv->started_ms));
+		    (double)(uv_now(&sv->loop) - sv->started_ms) / 1000.0);
 	supervisor_tell_ready(sv);
 }
 

@@ -72,8 +72,8 @@ EOF2
 start_bg out.txt start -p "$BASE"
 wait_for out.txt 'web\.1 +\| started at' 15
 out=$(cat out.txt)
-assert_match "db is ready after its probe" 'system +\| db\.1 ready after [0-9.]+s' "$out"
-assert_match "all instances ready" 'system +\| all 2 instances ready in [0-9.]+s' "$out"
+assert_match "db is ready after its probe" 'system +\| db\.1 ready after [0-9]+\.[0-9]{2}s$' "$out"
+assert_match "all instances ready, in seconds with two decimals" 'system +\| all 2 instances ready in [0-9]+\.[0-9]{2}s$' "$out"
 r=$(grep -n 'db\.1 ready after' out.txt | cut -d: -f1); s=$(grep -n 'web\.1 started with' out.txt | cut -d: -f1)
 [ -n "$r" ] && [ -n "$s" ] && [ "$r" -lt "$s" ] && pass "web started after db was ready (log order)" ||
 	fail "web started after db was ready (log order)"
