@@ -120,6 +120,7 @@ cmd_start_lock_root(const char *root)
 {
 	struct stat st;
 	char *abs;
+	long holder;
 	int fd;
 
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
@@ -130,8 +131,13 @@ cmd_start_lock_root(const char *root)
 	}
 	abs = realpath(root, NULL);
 	fstat(fd, &st);
-	fprintf(stderr, "tfrun: tfrun is already running in %s (pid %ld)\n",
-	    abs != NULL ? abs : root, cmd_start_lock_holder(&st));
+	/* The holder may be gone by now (it was stopping): no pid then. */
+	if ((holder = cmd_start_lock_holder(&st)) > 0)
+		fprintf(stderr, "tfrun: tfrun is already running in %s (pid "
+		    "%ld)\n", abs != NULL ? abs : root, holder);
+	else
+		fprintf(stderr, "tfrun: tfrun is already running in %s\n",
+		    abs != NULL ? abs : root);
 	free(abs);
 	close(fd);
 	return -1;
