@@ -75,10 +75,11 @@ int cli_parse(int argc, char **argv, struct cli *cli, char **cause);
 /* Frees what cli owns. */
 void cli_free(struct cli *cli);
 
-/* Returns the command for a name ("start"), or CLI_NONE. */
-enum cli_command cli_command_lookup(const char *name);
-
-/* Returns the name of a command ("start"). */
-const char *cli_command_name(enum cli_command command);
+/*
+ * Sets *cause to name, prefix, arg (quoted; none when NULL) and suffix:
+ * a usage error's text. Returns -1.
+ */
+int cli_fail(char **cause, const char *name, const char *prefix,
+    const char *arg, const char *suffix);
 
 #endif

@@ -1,9 +1,9 @@
 /*
  * cli.c: the command line (SPEC section 1): argv in, a struct cli out.
  * Pure. Every option is a row of config_settings (config.c): this file
- * walks argv, finds rows and checks operands. Options may come before the
- * command, as with GNU getopt's permutation, so that each is checked
- * against the command only once the line is read.
+ * walks argv and finds rows; command.c checks the operands. Options may
+ * come before the command, as with GNU getopt's permutation, so that each
+ * is checked against the command only once the line is read.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,73 +11,20 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "command.h"
 #include "compat.h"
 #include "config.h"
-#include "export.h"
 #include "formation.h"
-#include "procfile.h"
-#include "sig.h"
 #include "xmalloc.h"
 
 /* The largest count a formation may name here (the largest port step). */
 #define CLI_MAX_COUNT 65535
-
-/*
- * The commands and their operands: at least min, at most max; few is
- * said when there are fewer (or, with max set, more). Their forms are
- * checked by cli_check_operands.
- */
-static const struct {
-	const char *name;
-	size_t min, max;
-	const char *few;
-} cli_commands[] = {
-	[CLI_NONE] = { "", 0, 0, NULL },
-	[CLI_START] = { "start", 0, SIZE_MAX, NULL },
-	[CLI_RUN] = { "run", 1, SIZE_MAX, "a command is required" },
-	[CLI_CHECK] = { "check", 0, 0, NULL },
-	[CLI_ENV] = { "env", 0, 1, NULL },
-	[CLI_EXPORT] = { "export", 2, 2, "expected FORMAT and DIR" },
-	[CLI_PS] = { "ps", 0, 0, NULL },
-	[CLI_SCALE] = { "scale", 1, SIZE_MAX, "expected TYPE=N" },
-	[CLI_RESTART] = { "restart", 0, SIZE_MAX, NULL },
-	[CLI_STOP] = { "stop", 1, SIZE_MAX, "expected NAME or TYPE" },
-	[CLI_SIGNAL] = { "signal", 2, SIZE_MAX,
-	    "expected SIGNAL and NAME or TYPE" },
-	[CLI_LOGS] = { "logs", 0, SIZE_MAX, NULL },
-	[CLI_WAIT] = { "wait", 0, 0, NULL },
-	[CLI_ATTACH] = { "attach", 1, 1, "expected one NAME" },
-	[CLI_QUIT] = { "quit", 0, 0, NULL },
-	[CLI_HELP] = { "help", 0, 1, NULL },
-	[CLI_VERSION] = { "version", 0, 0, NULL }
-};
 
 /* An option met, to check against the command once it is known. */
 struct cli_opt {
 	const struct config_setting *row;
 	const char *at;		/* "--name..." in argv, or a letter */
 };
-
-/* Returns the command named name, or CLI_NONE. */
-enum cli_command
-cli_command_lookup(const char *name)
-{
-	size_t i;
-
-	for (i = CLI_START; i < nitems(cli_commands); i++) {
-		if (strcmp(cli_commands[i].name, name) == 0)
-			return (enum cli_command)i;
-	}
-	return CLI_NONE;
-}
-
-/* Returns the name of command ("" for CLI_NONE). */
-const char *
-cli_command_name(enum cli_command command)
-{
-	return (size_t)command < nitems(cli_commands) ?
-	    cli_commands[command].name : "";
-}
 
 /* Frees what cli owns and leaves it empty. */
 void
@@ -95,8 +42,8 @@ cli_free(struct cli *cli)
 	memset(cli, 0, sizeof *cli);
 }
 
-/* Sets *cause to "PREFIX'ARG'SUFFIX", arg quoted unless NULL; returns -1. */
-static int
+/* Sets *cause to "PREFIX'ARG'SUFFIX", arg quoted unless NULL; see cli.h. */
+int
 cli_fail(char **cause, const char *name, const char *prefix, const char *arg,
     const char *suffix)
 {
@@ -227,65 +174,18 @@ cli_option(struct cli *cli, struct cli_opt **opts, size_t *nopts, int argc,
 }
 
 /*
- * Checks the number and form of the command's operands, and -m: they are
- * usage errors like a malformed flag. Whether types exist and counts fit
- * is the app's business, checked later.
+ * Checks the command's operands (command.c) and -m: they are usage errors
+ * like a malformed flag. Whether types exist and counts fit is the app's
+ * business, checked later.
  */
 static int
 cli_check_operands(const struct cli *cli, char **cause)
 {
-	enum cli_command c = cli->command;
-	const char *name = cli_command_name(c), *a, *eq;
-	size_t i, j, len, max = cli_commands[c].max;
 	struct formation_spec fs;
-	int sig, typed, rc = 0;
+	int rc;
 
-	if (cli->nargs < cli_commands[c].min || (cli->nargs > max &&
-	    cli_commands[c].few != NULL))
-		return cli_fail(cause, name, ": ", NULL, cli_commands[c].few);
-	for (i = 0; i < cli->nargs && rc == 0; i++) {
-		a = cli->args[i];
-		/* As TYPE=N or TYPE: a valid TYPE (len bytes), N a number. */
-		eq = strchr(a, '=');
-		len = eq != NULL ? (size_t)(eq - a) : strlen(a);
-		typed = procfile_valid_name(a, len) && (eq == NULL ||
-		    (eq[1] != '\0' && strspn(eq + 1, "0123456789") ==
-		    strlen(eq + 1)));
-		if (i >= max)
-			rc = cli_fail(cause, name, ": unexpected operand ", a,
-			    "");
-		else if (c == CLI_HELP && cli_command_lookup(a) == CLI_NONE)
-			rc = cli_fail(cause, name, ": unknown command ", a, "");
-		else if (c == CLI_EXPORT && i == 0 && export_find(a) == NULL)
-			rc = cli_fail(cause, name, ": unknown format ", a,
-			    " (systemd, supervisord, runit or kubernetes)");
-		else if (c == CLI_EXPORT && i == 1 && *a == '\0')
-			rc = cli_fail(cause, name, ": DIR is empty", NULL, "");
-		else if (c == CLI_EXPORT && i == 1 && cli->image == NULL &&
-		    strcmp(cli->args[0], "kubernetes") == 0)
-			rc = cli_fail(cause, name,
-			    ": kubernetes needs --image IMAGE", NULL, "");
-		else if (c == CLI_SCALE && (!typed || eq == NULL))
-			rc = cli_fail(cause, name, ": ", a, " is not TYPE=N");
-		else if (c == CLI_SIGNAL && i == 0 && sig_parse(a, &sig) != 0)
-			rc = cli_fail(cause, name, ": ", a, " is not a signal");
-		else if ((c == CLI_RESTART || c == CLI_STOP || c == CLI_LOGS ||
-		    c == CLI_ATTACH || (c == CLI_SIGNAL && i > 0)) &&
-		    !procfile_valid_instance(a))
-			rc = cli_fail(cause, name, ": ", a,
-			    " is not NAME (TYPE.N) or TYPE");
-		else if (c == CLI_START && !typed)
-			rc = cli_fail(cause, "", "", a,
-			    ": expected TYPE or TYPE=N (N a whole number)");
-		for (j = 0; c == CLI_START && rc == 0 && j < i; j++) {
-			if (strncmp(cli->args[j], a, len) == 0 &&
-			    (cli->args[j][len] == '\0' ||
-			    cli->args[j][len] == '='))
-				rc = cli_fail(cause, "", "", a,
-				    ": process type named twice");
-		}
-	}
-	if (rc == 0 && (cli->flags.set & CONFIG_FORMATION) &&
+	if ((rc = command_check_operands(cli, cause)) == 0 &&
+	    (cli->flags.set & CONFIG_FORMATION) &&
 	    (rc = formation_parse(cli->flags.origin[config_field_index(
 	    CONFIG_FORMATION)], cli->flags.formation, CLI_MAX_COUNT, &fs,
 	    cause)) == 0)
@@ -314,7 +214,7 @@ cli_parse(int argc, char **argv, struct cli *cli, char **cause)
 			r = cli_option(cli, &opts, &nopts, argc, argv, &k,
 			    cause);
 		else if (cli->command == CLI_NONE) {
-			cli->command = cli_command_lookup(arg);
+			cli->command = command_lookup(arg);
 			if (cli->command == CLI_NONE)
 				r = cli_fail(cause, "unknown command ", "", arg,
 				    "");
@@ -343,7 +243,7 @@ cli_parse(int argc, char **argv, struct cli *cli, char **cause)
 		at = opts[i].at;
 		xasprintf(cause, "option %s%.*s does not apply to '%s'",
 		    *at == '-' ? "" : "-", *at == '-' ? (int)strcspn(at, "=") :
-		    1, at, cli_command_name(cli->command));
+		    1, at, command_name(cli->command));
 		r = -1;
 	} else if (r == 0 && (!excused || cli->command == CLI_HELP))
 		r = cli_check_operands(cli, cause);

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "command.h"
 #include "ctl.h"
 #include "ctlproto.h"
 #include "fmt.h"
@@ -149,7 +150,7 @@ cmd_ctl_request(const struct cli *cli, struct buf *req)
 		args[n++] = cli->args[i];
 	if (ctlproto_format_request(req, verb, args, n) != 0) {
 		fprintf(stderr, "tfrun: %s: an operand has a character a name "
-		    "cannot have\n", cli_command_name(cli->command));
+		    "cannot have\n", command_name(cli->command));
 		return -1;
 	}
 	return 0;

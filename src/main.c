@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "command.h"
 #include "help.h"
 #include "keeper.h"
 #include "cmd.h"
@@ -92,7 +93,7 @@ main(int argc, char **argv)
 		enum cli_command topic = cli.command;
 
 		if (cli.command == CLI_HELP && cli.nargs > 0)
-			topic = cli_command_lookup(cli.args[0]);
+			topic = command_lookup(cli.args[0]);
 		fputs(help_text(topic), stdout);
 		cli_free(&cli);
 		return 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "command.h"
 #include "config.h"
 #include "help.h"
 
@@ -131,7 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cli_parse((int)w.argc, w.argv, &cli, &cause) == 0) {
 		config_apply(&eff, &cli.flags);
 		(void)help_text(cli.command);
-		(void)cli_command_name(cli.command);
+		(void)command_name(cli.command);
 		cli_free(&cli);
 	} else
 		free(cause);

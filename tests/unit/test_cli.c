@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "command.h"
 #include "compat.h"
 #include "config.h"
 #include "help.h"
@@ -482,7 +483,7 @@ test_misplaced_options(void **state)
 			parse_ok(&cli, "--socket", "/s", ctl[i].words[0], "-d",
 			    "/r", ctl[i].words[1], ctl[i].words[2], NULL);
 			assert_int_equal(cli.command,
-			    cli_command_lookup(ctl[i].words[0]));
+			    command_lookup(ctl[i].words[0]));
 			assert_string_equal(cli.flags.socket, "/s");
 			assert_string_equal(cli.flags.root, "/r");
 			assert_int_equal(cli.flags.set, CONFIG_SOCKET |
@@ -568,7 +569,7 @@ test_operands(void **state)
 		    good[i].words[2], good[i].words[3], good[i].words[4],
 		    NULL);
 		assert_int_equal(cli.command,
-		    cli_command_lookup(good[i].words[0]));
+		    command_lookup(good[i].words[0]));
 		assert_int_equal(cli.nargs, n - 1);
 		cli_free(&cli);
 	}
@@ -819,13 +820,13 @@ test_command_names(void **state)
 	size_t i;
 
 	for (i = 0; i < nitems(names); i++) {
-		assert_int_equal(cli_command_lookup(names[i]), CLI_START + i);
-		assert_string_equal(cli_command_name(CLI_START + i), names[i]);
+		assert_int_equal(command_lookup(names[i]), CLI_START + i);
+		assert_string_equal(command_name(CLI_START + i), names[i]);
 	}
-	assert_int_equal(cli_command_lookup("strat"), CLI_NONE);
-	assert_int_equal(cli_command_lookup(""), CLI_NONE);
-	assert_int_equal(cli_command_lookup("START"), CLI_NONE);
-	assert_string_equal(cli_command_name(CLI_NONE), "");
+	assert_int_equal(command_lookup("strat"), CLI_NONE);
+	assert_int_equal(command_lookup(""), CLI_NONE);
+	assert_int_equal(command_lookup("START"), CLI_NONE);
+	assert_string_equal(command_name(CLI_NONE), "");
 }
 
 /* Checks that text's lines fit in 79 columns and that it ends a line. */
@@ -899,19 +900,19 @@ test_help_texts(void **state)
 		text = help_text(c);
 		check_text_shape(text);
 		snprintf(want, sizeof want, "usage: tfrun %s",
-		    cli_command_name(c));
+		    command_name(c));
 		assert_memory_equal(text, want, strlen(want));
 		if (c == CLI_START) {
 			for (i = 0; i < nitems(app); i++) {
 				if (strstr(text, app[i]) == NULL)
 					fail_msg("%s lacks %s",
-					    cli_command_name(c), app[i]);
+					    command_name(c), app[i]);
 			}
 		} else if (c >= CLI_PS && c < CLI_HELP) {
 			for (i = 0; i < nitems(ctl); i++) {
 				if (strstr(text, ctl[i]) == NULL)
 					fail_msg("%s lacks %s",
-					    cli_command_name(c), ctl[i]);
+					    command_name(c), ctl[i]);
 			}
 			assert_null(strstr(text, "--port"));
 		}
@@ -921,12 +922,12 @@ test_help_texts(void **state)
 		for (i = 0; i < nitems(uses); i++) {
 			if (strstr(text, uses[i]) == NULL)
 				fail_msg("%s lacks %s",
-				    cli_command_name(narrow[c]), uses[i]);
+				    command_name(narrow[c]), uses[i]);
 		}
 		for (i = 0; i < nitems(unused); i++) {
 			if (strstr(text, unused[i]) != NULL)
 				fail_msg("%s lists %s",
-				    cli_command_name(narrow[c]), unused[i]);
+				    command_name(narrow[c]), unused[i]);
 		}
 	}
 	assert_null(strstr(help_text(CLI_RUN), "--formation"));

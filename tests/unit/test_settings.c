@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "command.h"
 #include "compat.h"
 #include "config.h"
 #include "xmalloc.h"
@@ -240,7 +241,7 @@ reach_by_flag(const struct config_setting *r, const char *opt, int neg)
 	for (c = CLI_START; !(r->cmds & CONFIG_CMD(c)); c++)
 		;
 	argv[argc++] = xstrdup("tfrun");
-	argv[argc++] = xstrdup(cli_command_name(c));
+	argv[argc++] = xstrdup(command_name(c));
 	argv[argc++] = xstrdup(opt);
 	if (r->arg != NULL && !neg && r->kind != CONFIG_K_COLOR)
 		argv[argc++] = xstrdup(samples[r->kind]);
