@@ -192,17 +192,22 @@ probe_regex_problem(const char *re)
 	for (p = re; *p != '\0'; p++) {
 		n = 0;
 		if ((*p == '*' || *p == '+' || *p == '?') ||
-		    (*p == '{' && p[1] >= '0' && p[1] <= '9')) {
+		    (*p == '{' && ((p[1] >= '0' && p[1] <= '9') ||
+		    p[1] == ','))) {
 			if (dup)
 				return "has adjacent repetition operators, "
 				    "which POSIX leaves undefined";
 			n = 2;
 			if (*p == '{') {
+				/* glibc reads {,N} as {0,N} and {,} as *. */
 				n = (double)strtol(p + 1, &end, 10);
 				if (*end == ',' && end[1] >= '0' && end[1] <= '9')
 					n = (double)strtol(end + 1, &end, 10);
-				else if (*end == ',')
+				else if (*end == ',') {
+					/* Open: its minimum and one more. */
+					n = n < 1 ? 2 : n + 1;
 					end++;
+				}
 				if (*end != '}')
 					return "has a malformed interval";
 				if (n > PROBE_REGEX_DUP_MAX)

@@ -165,6 +165,15 @@ test_log_exec(void **state)
 	/* Empty groups count too: glibc's regcomp overflows its stack. */
 	parse_error("log:((()){0,200}){1,200}", "'log:((()){0,200}){1,200}' "
 	    "is too complex");
+	/* glibc reads {,N} as {0,N} and {,} as *: they multiply as well. */
+	parse_error("log:((()){,200}){1,200}", "'log:((()){,200}){1,200}' "
+	    "is too complex");
+	parse_error("log:((a{,}){,200}){,200}", "'log:((a{,}){,200}){,200}' "
+	    "is too complex");
+	parse_error("log:a{,256}", "'log:a{,256}' repeats more than 255 times");
+	parse_error("log:a{,2", "'log:a{,2' has a malformed interval");
+	parse_ok("log:ab{,2}c{,}d{3,}", &p);
+	probe_free(&p);
 	parse_ok("log:[+*]+ (x{2,3})+ \\++ [[:digit:]]{1,255} ]", &p);
 	probe_free(&p);
 	parse_error("ready", "'ready' is not a probe (tcp:PORT, "
