@@ -38,9 +38,9 @@ int ctl_address(const char *path, struct sockaddr_un *sa, int *dirfd);
  * socket ("tfrun is already running in ROOT (pid N)"), replaces a stale
  * socket, and binds and listens on path with mode 0600. Returns the
  * listening fd (close-on-exec), or -1 with *cause allocated (a path too
- * long, tfrun already running: nothing may start), or -2 with *cause
- * allocated when the socket cannot be made (a read-only root: tfrun runs
- * without one).
+ * long, a file that is not a socket in the way, tfrun already running:
+ * nothing may start), or -2 with *cause allocated when the socket cannot
+ * be made (a read-only root: tfrun runs without one).
  */
 int ctl_listen(const char *path, char **cause);
 

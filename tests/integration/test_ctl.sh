@@ -290,6 +290,12 @@ assert_eq "another uid, mode 0600: permission denied, not 'no tfrun'" "tfrun: $T
 chmod 700 "$T"
 tfrun quit --socket "$T/pub/s" >/dev/null
 wait_exit "$BG" 15
+# A file that is not a socket is the user's: never replaced, start exits 1.
+echo keep >notsock
+out=$(timeout 10 "$TFRUN" start --socket "$T/notsock" 2>&1)
+assert_eq "a regular file at the socket path: exit 1" 1 "$?"
+assert_eq "a regular file at the socket path: said" "tfrun: $T/notsock: exists and is not a socket (tfrun replaces only a socket; choose another --socket)" "$out"
+assert_eq "a regular file at the socket path: kept" keep "$(cat notsock)"
 # A socket that cannot be made (a read-only root): tfrun runs without one.
 start_bg out.txt start --socket "$T/no/such/dir/s"
 wait_for out.txt 'web\.1 +\| up 1' && pass "no socket can be made: tfrun runs all the same" ||
