@@ -23,9 +23,15 @@ struct linebuf {
 	size_t cap;     /* allocated size of pending */
 	size_t max;     /* longest piece emitted */
 	int split;      /* the last piece was cut at max: a '\n' next is eaten */
+	int chars;      /* cut between UTF-8 characters, not inside one */
 };
 
-/* Starts an empty linebuf cutting lines at max bytes (LINEBUF_MAX if 0). */
+/*
+ * Starts an empty linebuf cutting lines at max bytes (LINEBUF_MAX if 0).
+ * Setting chars afterwards moves a cut that would fall inside a UTF-8
+ * sequence back to its start (up to 3 bytes), for the JSON format, where a
+ * torn character would become two U+FFFD.
+ */
 void linebuf_init(struct linebuf *lb, size_t max);
 
 /*

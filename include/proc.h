@@ -37,6 +37,7 @@ struct proc_spec {
 	int quiet;             /* -q: read its output, log none of it */
 	struct history *history; /* each line goes here too; the proc refs it */
 	int tty;               /* a pty instead of pipes (SPEC section 6a) */
+	int chars;             /* cut long lines between UTF-8 characters */
 	struct winsize winsize; /* the pty's size */
 	/* Called once when finished; status is the exit code or 128+signal. */
 	void (*done)(void *ctx, struct proc *p, int status, int termsig);

@@ -9,7 +9,9 @@
  * A line longer than max is cut into pieces of exactly max bytes. After
  * such a forced cut, split is set: a '\n' arriving right after it ends the
  * line that was just cut and is eaten, so a line of exactly k * max bytes
- * gives k pieces and never an extra empty one.
+ * gives k pieces and never an extra empty one. With chars set, a piece
+ * whose last bytes begin a UTF-8 character ends before them instead, and
+ * they begin the next piece (no split then: nothing was cut at a line end).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,31 @@ linebuf_init(struct linebuf *lb, size_t max)
 	lb->cap = 0;
 	lb->max = max == 0 ? LINEBUF_MAX : max;
 	lb->split = 0;
+	lb->chars = 0;
+}
+
+/*
+ * Where to cut a piece of max bytes at p: max, or with chars set, the start
+ * of a UTF-8 sequence that the last bytes begin but do not complete.
+ */
+static size_t
+linebuf_cut(const struct linebuf *lb, const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i, need;
+
+	if (!lb->chars)
+		return lb->max;
+	for (i = 1; i <= 3 && i < lb->max; i++) {
+		if ((u[lb->max - i] & 0xc0) == 0x80)
+			continue;
+		if (u[lb->max - i] < 0xc0)
+			break;
+		need = u[lb->max - i] >= 0xf0 ? 4 : u[lb->max - i] >= 0xe0 ?
+		    3 : 2;
+		return need > i ? lb->max - i : lb->max;
+	}
+	return lb->max;
 }
 
 /* Releases pending once its content has been emitted. */
@@ -74,7 +101,7 @@ linebuf_complete(struct linebuf *lb, const char *p, size_t n,
     linebuf_emit_fn emit, void *ctx)
 {
 	const char *nl;
-	size_t room, take;
+	size_t room, take, cut;
 
 	room = lb->max - lb->len;
 	take = n < room ? n : room;
@@ -87,7 +114,14 @@ linebuf_complete(struct linebuf *lb, const char *p, size_t n,
 	}
 	linebuf_append(lb, p, take);
 	if (lb->len == lb->max) {
-		emit(ctx, lb->pending, lb->len);
+		cut = linebuf_cut(lb, lb->pending);
+		emit(ctx, lb->pending, cut);
+		if (cut < lb->max) {
+			/* The torn character starts the next piece. */
+			memmove(lb->pending, lb->pending + cut, lb->max - cut);
+			lb->len = lb->max - cut;
+			return take;
+		}
 		linebuf_clear(lb);
 		lb->split = 1;
 	}
@@ -100,7 +134,7 @@ linebuf_feed(struct linebuf *lb, const char *data, size_t len,
     linebuf_emit_fn emit, void *ctx)
 {
 	const char *p, *end, *nl;
-	size_t n, scan;
+	size_t n, scan, cut;
 
 	p = data;
 	end = data + len;
@@ -125,9 +159,10 @@ linebuf_feed(struct linebuf *lb, const char *data, size_t len,
 			emit(ctx, p, (size_t)(nl - p));
 			p = nl + 1;
 		} else if (n >= lb->max) {
-			emit(ctx, p, lb->max);
-			p += lb->max;
-			lb->split = 1;
+			cut = linebuf_cut(lb, p);
+			emit(ctx, p, cut);
+			p += cut;
+			lb->split = cut == lb->max;
 		} else {
 			linebuf_append(lb, p, n);
 			p = end;

@@ -476,6 +476,7 @@ proc_spawn(uv_loop_t *loop, const struct proc_spec *spec, struct proc **pp)
 		}
 	}
 	linebuf_init(&p->lb, LINEBUF_MAX);
+	p->lb.chars = spec->chars;
 	if ((p->hist = spec->history) != NULL)
 		history_ref(p->hist);
 

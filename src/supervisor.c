@@ -312,6 +312,8 @@ inst_spawn(struct inst *in)
 	spec.src.color = pt->color;
 	spec.quiet = pt->quiet;
 	spec.history = in->hist;
+	/* JSON would turn a torn character into two U+FFFD (SPEC section 5). */
+	spec.chars = sv->plan->cfg.log_format == CONFIG_LOG_JSON;
 	spec.tty = pt->tty == CONFIG_TTY_ALWAYS ||
 	    (pt->tty == CONFIG_TTY_AUTO && sv->tty_auto);
 	spec.winsize = in->attached ? in->attach_ws : sv->winsize;

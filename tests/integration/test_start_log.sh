@@ -206,6 +206,26 @@ assert_match "JSON: second line" "^'second 1'\$" "$check"
 assert_match "JSON: system lines" "^'j\\.1 exited with code 0'\$" "$check"
 assert_match "JSON: every line has the documented fields" '^fields ok$' "$check"
 
+# --- JSON: a line cut at 64 KiB is cut between characters, so valid UTF-8
+# stays valid (a torn character would become two U+FFFD); text keeps 64 KiB
+cat >Procfile <<'EOF2'
+u: python3 -c "import sys; sys.stdout.write('a' + chr(233) * 40000 + chr(10))"
+EOF2
+tfrun start --log-format json >out.txt 2>&1
+check=$(python3 - out.txt <<'PY'
+import json, sys
+msgs = [json.loads(l)["message"] for l in open(sys.argv[1], encoding="utf-8")]
+parts = [m for m in msgs if m.startswith("a") or m.startswith(chr(233))]
+print(len(parts), sum(m.count("\ufffd") for m in parts),
+      "".join(parts) == "a" + chr(233) * 40000,
+      max(len(m.encode()) for m in parts) <= 65536)
+PY
+)
+assert_eq "JSON: a 64 KiB cut keeps every character" "2 0 True True" "$check"
+tfrun start >out.txt 2>&1
+lens=$(grep -a 'u\.1 *| ' out.txt | sed 's/^.*u\.1 *| //' | LC_ALL=C awk '{ printf "%d ", length($0) }')
+assert_eq "text: the same line is cut at exactly 64 KiB" "65536 14465 " "$lens"
+
 # --- -q TYPE: that type's output is not logged; its system lines are
 cat >Procfile <<EOF2
 web: $C print:2:from-web wait

@@ -217,6 +217,38 @@ test_empty_lines(void **state)
 	lines_free(&got);
 }
 
+/*
+ * With chars set, a cut that would fall inside a UTF-8 character moves back
+ * to its start, whatever the chunks; without it, pieces are exactly max.
+ */
+static void
+test_cut_between_chars(void **state)
+{
+	static const char in[] = "abcdefg\xc3\xa9xyz\nabcde\xf0\x9f\x98\x80"
+	    "xyz\nabcdef\xc3\xa9\n";
+	const char *chars[] = { "abcdefg", "\xc3\xa9xyz", "abcde",
+	    "\xf0\x9f\x98\x80xyz", "abcdef\xc3\xa9" };
+	const char *bytes[] = { "abcdefg\xc3", "\xa9xyz", "abcde\xf0\x9f\x98",
+	    "\x80xyz", "abcdef\xc3\xa9" };
+	struct linebuf lb;
+	struct lines got;
+	size_t cut, len = sizeof in - 1;
+	int mode;
+
+	for (mode = 0; mode < 2; mode++)
+		for (cut = 0; cut <= len; cut++) {
+			memset(&got, 0, sizeof got);
+			linebuf_init(&lb, 8);
+			lb.chars = mode;
+			linebuf_feed(&lb, in, cut, collect, &got);
+			linebuf_feed(&lb, in + cut, len - cut, collect, &got);
+			lines_expect(&got, 5, mode ? chars : bytes);
+			assert_empty(&lb);
+			linebuf_free(&lb);
+			lines_free(&got);
+		}
+}
+
 /* Feeding one byte at a time gives the reference split. */
 static void
 test_byte_by_byte(void **state)
@@ -505,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_bytes_unchanged),
 		cmocka_unit_test(test_empty_lines),
 		cmocka_unit_test(test_byte_by_byte),
+		cmocka_unit_test(test_cut_between_chars),
 		cmocka_unit_test(test_every_boundary),
 		cmocka_unit_test(test_random_chunks),
 		cmocka_unit_test(test_long_lines),
