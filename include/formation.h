@@ -28,6 +28,12 @@ struct formation_spec {
  * '=', an empty or invalid type name, a negative or non-numeric count, a
  * count above max, a type named twice.
  */
+/*
+ * The max to pass when the real bound (the port step) is not known yet: a
+ * count above it is surely too big, and the message says "the port step".
+ */
+#define FORMATION_MAX_UNKNOWN 65535
+
 int formation_parse(const char *origin, const char *spec, long max,
     struct formation_spec *fs, char **cause);
 

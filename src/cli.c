@@ -17,9 +17,6 @@
 #include "formation.h"
 #include "xmalloc.h"
 
-/* The largest count a formation may name here (the largest port step). */
-#define CLI_MAX_COUNT 65535
-
 /* An option met, to check against the command once it is known. */
 struct cli_opt {
 	const struct config_setting *row;
@@ -160,14 +157,19 @@ cli_option(struct cli *cli, struct cli_opt **opts, size_t *nopts, int argc,
 		if (value == NULL)
 			value = r->kind == CONFIG_K_COLOR ? (neg ? "never" :
 			    "always") : (neg ? "false" : "true");
-		spelled = config_spelling(neg ? r->negs : r->flags, (size_t)j);
-		xasprintf(&origin, "--%s", spelled);
+		/* Messages name the option as it was typed (SPEC section 1). */
+		if (lng) {
+			spelled = config_spelling(neg ? r->negs : r->flags,
+			    (size_t)j);
+			xasprintf(&origin, "--%s", spelled);
+			free(spelled);
+		} else
+			origin = xstrdup(as);
 		if ((rc = config_set(r->field == 0 ? (void *)cli :
 		    (void *)&cli->flags, r, 0, value, origin, 1, &why)) != 0) {
 			xasprintf(cause, "%s: %s", origin, why);
 			free(why);
 		}
-		free(spelled);
 		free(origin);
 	} while (!lng && rc == 0 && r->arg == NULL && *++p != '\0');
 	return rc;
@@ -187,7 +189,7 @@ cli_check_operands(const struct cli *cli, char **cause)
 	if ((rc = command_check_operands(cli, cause)) == 0 &&
 	    (cli->flags.set & CONFIG_FORMATION) &&
 	    (rc = formation_parse(cli->flags.origin[config_field_index(
-	    CONFIG_FORMATION)], cli->flags.formation, CLI_MAX_COUNT, &fs,
+	    CONFIG_FORMATION)], cli->flags.formation, FORMATION_MAX_UNKNOWN, &fs,
 	    cause)) == 0)
 		formation_spec_free(&fs);
 	return rc;

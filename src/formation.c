@@ -78,7 +78,12 @@ formation_bad_count(char **cause, const char *prefix,
 {
 	char *msg;
 
-	xasprintf(&msg, "count must be a whole number from 0 to %ld", max);
+	if (max == FORMATION_MAX_UNKNOWN)
+		msg = xstrdup("count must be a whole number from 0 to the "
+		    "port step");
+	else
+		xasprintf(&msg, "count must be a whole number from 0 to %ld",
+		    max);
 	formation_fail(cause, prefix, item, msg);
 	free(msg);
 	return -1;

@@ -156,7 +156,8 @@ tf check -t .5
 assert_eq "-t .5: exit 0" 0 "$RC"
 tf check -t 2.
 assert_eq "-t 2.: exit 0" 0 "$RC"
-usage "-t ." "--timeout" check -t .
+usage "-t ." "^tfrun: -t: '\\.' is not a number of seconds" check -t .
+usage "--timeout ." "^tfrun: --timeout: '\\.' is not a number of seconds" check --timeout .
 
 # --- the accepted spellings
 tf check --port=6000
@@ -191,10 +192,13 @@ assert_match "a bare --color before an operand: the operand stays one" '--bogus'
 usage "--color=sometimes" "--color: 'sometimes' must be auto, always or never" check --color=sometimes
 usage "--no-color=x" "option --no-color takes no value" check --no-color=x
 usage "-q without a value" '(-q|--quiet)' check -q
-usage "-q with a bad type name" "--quiet: 'web.1' is not a valid process type name" check -q web.1
+usage "-q with a bad type name: named as typed" "^tfrun: -q: 'web.1' is not a valid process type name" check -q web.1
 tf check -q nope
 assert_eq "-q nope: an app error, exit 1" 1 "$RC"
-assert_match "-q nope: names the type" "^tfrun: --quiet: no process type 'nope' in the Procfile" "$ERR"
+assert_match "-q nope: names the type" "^tfrun: -q: no process type 'nope' in the Procfile" "$ERR"
+tf check --quiet nope
+assert_match "--quiet nope: names the type" "^tfrun: --quiet: no process type 'nope' in the Procfile" "$ERR"
+usage "-c web=x: named as typed, the bound is the port step" "^tfrun: -c: 'web=x': count must be a whole number from 0 to the port step" check -c web=x
 
 # --- help COMMAND lists only what the command uses
 tf help run
