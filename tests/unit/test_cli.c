@@ -140,8 +140,8 @@ test_string_options(void **state)
 			continue;
 		parse_ok(&cli, "env", opts[i].shrt, "v=3", NULL);
 		assert_string_equal(FIELD(&cli, opts[i].offset), "v=3");
-		/* The origin is the long name, even for a short option. */
-		assert_string_equal(origin(&cli, opts[i].field), opts[i].lng);
+		/* The origin is the option as typed (SPEC section 1). */
+		assert_string_equal(origin(&cli, opts[i].field), opts[i].shrt);
 		cli_free(&cli);
 
 		snprintf(attached, sizeof attached, "%sv=4", opts[i].shrt);
@@ -160,7 +160,7 @@ test_formation_alias(void **state)
 
 	parse_ok(&cli, "start", "-m", "all=2", "-c", "web=3", NULL);
 	assert_string_equal(cli.flags.formation, "web=3");
-	assert_string_equal(origin(&cli, CONFIG_FORMATION), "--concurrency");
+	assert_string_equal(origin(&cli, CONFIG_FORMATION), "-c");
 	cli_free(&cli);
 	parse_ok(&cli, "start", "--concurrency=web=3", "--formation",
 	    "all=0", NULL);
@@ -178,7 +178,7 @@ test_value_options(void **state)
 {
 	struct cli cli;
 
-	parse_ok(&cli, "start", "-p", "6000", "--port-step", "10", "-t", "2.5",
+	parse_ok(&cli, "start", "--port", "6000", "--port-step", "10", "-t", "2.5",
 	    "--color", "always", "--log-format", "json", "--restart",
 	    "on-failure", NULL);
 	assert_int_equal(cli.flags.set, CONFIG_PORT | CONFIG_PORT_STEP |
@@ -192,7 +192,7 @@ test_value_options(void **state)
 	assert_int_equal(cli.flags.restart, CONFIG_RESTART_ON_FAILURE);
 	assert_string_equal(origin(&cli, CONFIG_PORT), "--port");
 	assert_string_equal(origin(&cli, CONFIG_PORT_STEP), "--port-step");
-	assert_string_equal(origin(&cli, CONFIG_TIMEOUT), "--timeout");
+	assert_string_equal(origin(&cli, CONFIG_TIMEOUT), "-t");
 	assert_string_equal(origin(&cli, CONFIG_COLOR), "--color");
 	assert_string_equal(origin(&cli, CONFIG_LOG_FORMAT), "--log-format");
 	assert_string_equal(origin(&cli, CONFIG_RESTART), "--restart");
@@ -493,21 +493,21 @@ test_misplaced_options(void **state)
 	}
 }
 
-/* Wrong values name the long option and quote the value. */
+/* Wrong values name the option as typed and quote the value. */
 static void
 test_bad_values(void **state)
 {
 	parse_error("--port: 'abc' is not a port number (1-65535)", "start",
 	    "--port", "abc", NULL);
-	parse_error("--port: 'abc' is not a port number (1-65535)", "start",
+	parse_error("-p: 'abc' is not a port number (1-65535)", "start",
 	    "-pabc", NULL);
 	parse_error("--port: '' is not a port number (1-65535)", "start",
 	    "--port=", NULL);
-	parse_error("--port: '65536' is not a port number (1-65535)",
+	parse_error("-p: '65536' is not a port number (1-65535)",
 	    "start", "-p", "65536", NULL);
 	parse_error("--port-step: '0' is not a port step (1-65535)", "start",
 	    "--port-step", "0", NULL);
-	parse_error("--timeout: 'abc' is not a number of seconds", "start",
+	parse_error("-t: 'abc' is not a number of seconds", "start",
 	    "-t", "abc", NULL);
 	parse_error("--timeout: '90000' is more than 86400 seconds", "start",
 	    "--timeout=90000", NULL);
@@ -659,7 +659,7 @@ test_help(void **state)
 	/* ...but not unknown options or bad values. */
 	parse_error("unknown option --bogus", "start", "--help", "--bogus",
 	    NULL);
-	parse_error("--port: 'x' is not a port number (1-65535)", "--help",
+	parse_error("-p: 'x' is not a port number (1-65535)", "--help",
 	    "-p", "x", NULL);
 	parse_error("help: unknown command 'strat'", "help", "strat", "-h",
 	    NULL);
@@ -751,8 +751,10 @@ test_client_commands(void **state)
 	parse_ok(&cli, "logs", "--lines=0", "--follow", NULL);
 	assert_int_equal(cli.lines, 0);
 	cli_free(&cli);
-	parse_error("--lines: 'x' is not a number of lines", "logs", "-n", "x",
+	parse_error("-n: 'x' is not a number of lines", "logs", "-n", "x",
 	    NULL);
+	parse_error("--lines: 'x' is not a number of lines", "logs", "--lines",
+	    "x", NULL);
 	parse_error("option -n does not apply to 'start'", "start", "-n", "1",
 	    NULL);
 	parse_error("option -f does not apply to 'logs'", "-f", "P", "logs",
