@@ -517,16 +517,16 @@ test_bad_values(void **state)
 	    "--log-format", "xml", NULL);
 	parse_error("--restart: 'maybe' must be never, on-failure or always",
 	    "start", "--restart", "maybe", NULL);
-	parse_error("--env: 'a,,b' has an empty item", "start", "-e", "a,,b",
+	parse_error("-e: 'a,,b' has an empty item", "start", "-e", "a,,b",
 	    NULL);
-	parse_error("--env: '' has an empty item", "start", "-e", "", NULL);
+	parse_error("-e: '' has an empty item", "start", "-e", "", NULL);
 	parse_error("--can-die: 'a b' is not a valid process type name",
 	    "start", "--can-die", "web,a b", NULL);
-	parse_error("--procfile: empty value", "start", "-f", "", NULL);
+	parse_error("-f: empty value", "start", "-f", "", NULL);
 	parse_error("--formation: empty value", "start", "--formation=", NULL);
 	parse_error("--app: empty value", "export", "runit", "d", "--app=",
 	    NULL);
-	parse_error("--port: 'a\\tb' is not a port number (1-65535)", "start",
+	parse_error("-p: 'a\\tb' is not a port number (1-65535)", "start",
 	    "-p", "a\tb", NULL);
 }
 
