@@ -47,9 +47,12 @@ int keeper_input_fd(void);
  * with envp, in cwd) as its child in the terminal's foreground group;
  * when it ends the formation is stopped, and keeper_start's status is the
  * command's. Meanwhile ^C is the command's alone, and the keeper passes
- * other signals to it. The arrays must outlive keeper_start.
+ * other signals to it. If the formation stops first (a dependency ended),
+ * the command gets SIGTERM, then SIGKILL after grace_ms. The arrays must
+ * outlive keeper_start.
  */
-void keeper_set_command(char **argv, char **envp, const char *cwd);
+void keeper_set_command(char **argv, char **envp, const char *cwd,
+    long grace_ms);
 
 /*
  * What the keeper sends the supervisor, one byte each: a signal's number,

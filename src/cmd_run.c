@@ -61,7 +61,8 @@ cmd_run_with(const struct plan *p, const struct cli *cli, char **envp,
 		cmd_run_need(p, t->index, counts);
 	}
 	sh[3] = (char *)(uintptr_t)shell_cmd;
-	keeper_set_command(shell_cmd != NULL ? sh : cli->args, envp, p->root);
+	keeper_set_command(shell_cmd != NULL ? sh : cli->args, envp, p->root,
+	    p->cfg.timeout_ms);
 	switch (keeper_start(p->cfg.isolate, 0, &status)) {
 	case 1:
 		free(counts);

@@ -65,6 +65,7 @@ static volatile sig_atomic_t keeper_cmd;        /* run --with: its pid */
 static char **keeper_cmd_argv;      /* run --with: the command, */
 static char **keeper_cmd_envp;      /* its environment, */
 static const char *keeper_cmd_cwd;  /* and where it runs */
+static long keeper_cmd_grace_ms;    /* its grace before SIGKILL */
 static int keeper_cmd_status;       /* its wait status, once ended */
 static int keeper_input_r = -1;     /* supervisor: the keeper's stdin */
 
@@ -75,6 +76,7 @@ struct keeper_set {
 };
 static struct keeper_set keeper_foreign;  /* children not of the formation */
 static struct keeper_set keeper_sessions; /* sessions the supervisor made */
+static struct keeper_set keeper_before_cmd; /* children before the command */
 
 /* One process of the system, as /proc/PID/stat describes it. */
 struct keeper_proc {
@@ -256,9 +258,20 @@ keeper_formation_child(pid_t pid, pid_t sid)
 struct keeper_scan {
 	size_t n;
 	pid_t self;
+	int command; /* mark run --with's command, not the formation */
 };
 
-/* Notes one process, marked when it is a formation child of the keeper. */
+/*
+ * Says whether a child of the keeper is run --with's command or an orphan
+ * of it: in the keeper's session, and not there before the command.
+ */
+static int
+keeper_command_child(pid_t pid, pid_t sid)
+{
+	return sid == getsid(0) && !keeper_set_has(&keeper_before_cmd, pid);
+}
+
+/* Notes one process, marked when it is a child of the keeper to signal. */
 static void
 keeper_note_proc(pid_t pid, pid_t ppid, pid_t sid, void *arg)
 {
@@ -271,26 +284,31 @@ keeper_note_proc(pid_t pid, pid_t ppid, pid_t sid, void *arg)
 	p->pid = pid;
 	p->ppid = ppid;
 	p->sid = sid;
-	p->mark = ppid == scan->self && keeper_formation_child(pid, sid);
+	p->mark = ppid == scan->self && (scan->command ?
+	    keeper_command_child(pid, sid) : keeper_formation_child(pid, sid));
 }
 
 /*
- * SIGKILLs what the formation left: every child of the keeper that belongs
- * to the formation, and every descendant of those. Returns how many were
- * signalled (without /proc, only the reported sessions can be reached, by
- * their process groups).
+ * Sends sig to what the formation left (command 0): every child of the
+ * keeper that belongs to the formation, and every descendant of those; or
+ * (command 1) to run --with's command, its descendants and its orphans.
+ * Returns how many were signalled (without /proc, only the reported
+ * sessions can be reached, by their process groups, and the command).
  */
 static size_t
-keeper_kill_tree(void)
+keeper_signal_tree(int sig, int command)
 {
-	struct keeper_scan scan = { 0, getpid() };
+	struct keeper_scan scan = { 0, getpid(), command };
 	struct keeper_proc key, *parent;
 	size_t i, n, killed = 0;
 	int changed;
 
 	if (procfs_each(keeper_note_proc, &scan) != 0) {
+		if (command)
+			return keeper_cmd > 0 && kill((pid_t)keeper_cmd, sig) ==
+			    0;
 		for (i = 0; i < keeper_sessions.n; i++) {
-			if (kill(-keeper_sessions.v[i], SIGKILL) == 0)
+			if (kill(-keeper_sessions.v[i], sig) == 0)
 				killed++;
 		}
 		return killed;
@@ -312,7 +330,7 @@ keeper_kill_tree(void)
 	} while (changed);
 	for (i = 0; i < n; i++) {
 		if (keeper_procs[i].mark && kill(keeper_procs[i].pid,
-		    SIGKILL) == 0)
+		    sig) == 0)
 			killed++;
 	}
 	return killed;
@@ -421,6 +439,8 @@ keeper_run_command(void)
 	keeper_asked_run = 0;
 	if (keeper_cmd_argv == NULL || keeper_cmd != 0)
 		return;
+	keeper_before_cmd.n = 0;
+	keeper_children(&keeper_before_cmd, 0);
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "tfrun: run: %s\n", strerror(errno));
 		return;
@@ -442,6 +462,48 @@ keeper_run_command(void)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	keeper_cmd = pid;
+}
+
+/*
+ * run --with: the formation stopped while the command ran (a dependency
+ * ended): the command is stopped as an instance would be, with SIGTERM,
+ * then SIGKILL after the grace, so that nothing outlives tfrun and its
+ * status is still the command's.
+ */
+static void
+keeper_stop_command(void)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	pid_t pid = (pid_t)keeper_cmd, got;
+	long waited;
+	int st;
+
+	fprintf(stderr, "tfrun: run: the formation has stopped; sending "
+	    "SIGTERM to the command\n");
+	keeper_signal_tree(SIGTERM, 1);
+	keeper_signal_tree(SIGCONT, 1);
+	for (waited = 0;; waited += 20) {
+		while ((got = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (got == pid) {
+				keeper_cmd_status = st;
+				keeper_cmd = -1;
+			}
+		}
+		if (keeper_cmd == -1 && keeper_signal_tree(0, 1) == 0)
+			return;
+		if (waited >= keeper_cmd_grace_ms)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	fprintf(stderr, "tfrun: run: sending SIGKILL to the command after "
+	    "%.2fs\n", (double)keeper_cmd_grace_ms / 1000);
+	keeper_signal_tree(SIGKILL, 1);
+	if (keeper_cmd > 0) {
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+		keeper_cmd_status = st;
+		keeper_cmd = -1;
+	}
 }
 
 /*
@@ -524,6 +586,8 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 	keeper_child = 0;
 	if (reports != -1)
 		keeper_read_reports(reports);
+	if (keeper_cmd > 0)
+		keeper_stop_command();
 
 	/*
 	 * A supervisor that ended normally has stopped everything itself, so
@@ -533,7 +597,7 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 	for (round = 0; round < 250; round++) {
 		if (sig == 0 && !keeper_reap())
 			break;
-		keeper_kill_tree();
+		keeper_signal_tree(SIGKILL, 0);
 		if (!keeper_reap())
 			break;
 		nanosleep(&pause, NULL);
@@ -818,8 +882,9 @@ keeper_fd(void)
 
 /* Sets run --with's command; see keeper.h. */
 void
-keeper_set_command(char **argv, char **envp, const char *cwd)
+keeper_set_command(char **argv, char **envp, const char *cwd, long grace_ms)
 {
+	keeper_cmd_grace_ms = grace_ms;
 	keeper_cmd_argv = argv;
 	keeper_cmd_envp = envp;
 	keeper_cmd_cwd = cwd;

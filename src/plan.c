@@ -579,7 +579,7 @@ plan_types(struct plan *p, struct plan_errors *e, const struct cli *cli,
 	plan_check_types(p, e, CONFIG_QUIET, p->cfg.quiet, p->cfg.nquiet,
 	    "quiet");
 
-	/* run and env use no formation, so only start and check see it. */
+	/* env and run (but run --with) use no formation. */
 	if (fs == NULL)
 		return;
 	if (cli->command == CLI_START) {
@@ -687,7 +687,9 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 	plan_load_env(p, &e, envp);
 	plan_pwd(p);
 	plan_base_port(p, &e);
-	uses_formation = cli->command != CLI_RUN && cli->command != CLI_ENV;
+	/* run --with starts its types with their formation counts. */
+	uses_formation = cli->command != CLI_ENV &&
+	    (cli->command != CLI_RUN || cli->nwith > 0);
 	if (uses_formation && plan_formation(p, &e, &fs, &origin) != 0)
 		uses_formation = 0;
 	if (procfile_ok)

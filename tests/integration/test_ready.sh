@@ -255,9 +255,29 @@ rc=$?
 [ "$rc" != 0 ] && pass "run --with: db never ready: COMMAND does not run, non-zero ($rc)" ||
 	fail "run --with: db never ready: COMMAND does not run, non-zero ($rc)"
 rm tfrun.ini
+# A dependency that ends while COMMAND runs stops the formation: COMMAND and
+# what it started are stopped too (no orphan), and the status is COMMAND's.
+rm -f cmd.pid child.pid
+printf 'db: while [ ! -s child.pid ]; do sleep 0.05; done; exit 3\n' >Procfile
+timeout 20 "$TFRUN" run -p "$BASE" --with db -- sh -c 'echo $$ >cmd.pid; sleep 30 & echo $! >child.pid; wait; exit 5' 2>err.txt
+assert_eq "run --with: db ends under COMMAND: COMMAND's status (SIGTERM)" 143 "$?"
+assert_match "run --with: db ends under COMMAND: said" '^tfrun: run: the formation has stopped; sending SIGTERM to the command$' "$(cat err.txt)"
+kill -0 "$(cat cmd.pid)" 2>/dev/null && fail "run --with: db ends under COMMAND: COMMAND is gone" ||
+	pass "run --with: db ends under COMMAND: COMMAND is gone"
+kill -0 "$(cat child.pid)" 2>/dev/null && fail "run --with: db ends under COMMAND: its child is gone" ||
+	pass "run --with: db ends under COMMAND: its child is gone"
+kill -KILL "$(cat child.pid)" "$(cat cmd.pid)" 2>/dev/null
+rm tfrun.ini
 # Without any readiness settings, a started instance is ready: COMMAND runs.
 printf 'db: python3 stamp.py\n' >Procfile
 out=$(timeout 10 "${CLEAN_ENV[@]}" "$TFRUN" run -p "$BASE" --with db -- echo plain 2>/dev/null)
 assert_eq "run --with: no probes: COMMAND runs once db has started" "plain 0" "$out $?"
+# The types come up with their formation counts (at least one each).
+timeout 10 "${CLEAN_ENV[@]}" "$TFRUN" run -p "$BASE" -m db=2 --with db -- true 2>err.txt
+assert_match "run --with -m db=2: two instances" 'db\.2 started with pid' "$(cat err.txt)"
+printf '[tfrun]\nformation = db=0\n' >tfrun.ini
+timeout 10 "${CLEAN_ENV[@]}" "$TFRUN" run -p "$BASE" --with db -- true 2>err.txt
+assert_match "run --with, db=0: still one" 'db\.1 started with pid' "$(cat err.txt)"
+rm tfrun.ini
 
 finish
