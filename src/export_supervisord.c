@@ -245,11 +245,13 @@ supervisord_program(struct buf *b, const struct export_model *m,
 	buf_printf(b, "autostart=true\nautorestart=%s\nexitcodes=0\n",
 	    autorestart);
 	/*
-	 * supervisord counts a run shorter than startsecs as a failed start:
-	 * a one-shot may be done in less. tfrun gives up after 10 failed
-	 * starts in a row, as startretries does.
+	 * supervisord counts a run shorter than startsecs as a failed start
+	 * and retries it whatever autorestart says: a one-shot may be done in
+	 * less, and `never` must not retry at all. Otherwise tfrun gives up
+	 * after 10 failed starts in a row, as startretries does.
 	 */
-	buf_printf(b, "startsecs=%d\nstartretries=10\n", t->oneshot ? 0 : 1);
+	buf_printf(b, "startsecs=%d\nstartretries=%d\n", t->oneshot ? 0 : 1,
+	    t->restart == CONFIG_RESTART_NEVER ? 0 : 10);
 	buf_printf(b, "stopsignal=%s\nstopwaitsecs=%llu\n",
 	    sig_name(t->stop_signal) + 3,
 	    (unsigned long long)export_seconds(t->timeout_ms));

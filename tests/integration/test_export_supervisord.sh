@@ -47,7 +47,7 @@ for g in o.process_group_configs:
         open(sys.argv[2] + "/" + p.name + ".environ", "wb").write(env)
         # supervisord splits command= with shlex when it spawns the program.
         open(sys.argv[2] + "/" + p.name + ".argv", "w").write("\n".join(shlex.split(p.command)) + "\n")
-        print(g.name, p.name, p.priority, p.stopsignal, p.stopwaitsecs, p.autorestart, p.stopasgroup, p.killasgroup)
+        print(g.name, p.name, p.priority, p.stopsignal, p.stopwaitsecs, p.autorestart, p.stopasgroup, p.killasgroup, p.startretries)
 EOF
 D=$T/supervisor
 mkdir "$D"
@@ -70,9 +70,9 @@ EOF
 parsed=$($PY "$T/read.py" "$D/supervisord.conf" "$T" 2>&1)
 assert_eq "supervisor reads the file" 0 "$?"
 assert_match "web.1: priority after release, SIGINT, 3 s, on-failure, groups" \
-	'^shop shop-web-1 200 2 3 <class .*RestartWhenExitUnexpected.*> True True$' "$parsed"
-assert_match "release: first" '^shop shop-release-1 100 15 5 False True True$' "$parsed"
-assert_match "worker: always" '^shop shop-worker-1 100 15 3 <class .*RestartUnconditionally.*> True True$' "$parsed"
+	'^shop shop-web-1 200 2 3 <class .*RestartWhenExitUnexpected.*> True True 10$' "$parsed"
+assert_match "release: first; never: no retry of a quick exit" '^shop shop-release-1 100 15 5 False True True 0$' "$parsed"
+assert_match "worker: always" '^shop shop-worker-1 100 15 3 <class .*RestartUnconditionally.*> True True 10$' "$parsed"
 for name in web.1 web.2 worker.1 release.1; do
 	env_matches "$name: supervisor reads the values tfrun env says" "$name" \
 		"$T/shop-${name%.*}-${name#*.}.environ" "${KEYS[@]}"
