@@ -175,7 +175,7 @@ systemd_service(struct buf *b, const struct export_model *m,
     const struct export_type *t, const struct export_instance *in)
 {
 	struct buf pair = BUF_INIT;
-	const char *restart;
+	const char *restart, *name;
 	char ps[96], port[32];
 	size_t i;
 
@@ -217,8 +217,10 @@ systemd_service(struct buf *b, const struct export_model *m,
 		else
 			systemd_probe(b, t, &in->ready);
 	}
+	/* systemd reads a number, but no "SIG34", for a signal without name. */
+	name = sig_name(t->stop_signal);
 	buf_printf(b, "KillMode=mixed\nKillSignal=%s\nTimeoutStopSec=",
-	    sig_name(t->stop_signal));
+	    name[3] >= '0' && name[3] <= '9' ? name + 3 : name);
 	systemd_time(b, t->timeout_ms);
 	switch (t->restart) {
 	case CONFIG_RESTART_NEVER:

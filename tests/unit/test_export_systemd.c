@@ -129,6 +129,8 @@ test_policy(void **state)
 	f.types[FX_CLOCK].count = 1;
 	f.types[FX_CLOCK].instances = f.release;
 	f.types[FX_CLOCK].timeout_ms = 0;
+	/* A signal without a name is a number: systemd refuses "SIG34". */
+	f.types[FX_CLOCK].stop_signal = 34;
 	fx_render(&export_systemd, &f, &files);
 	fx_line(&files, WEB1, "KillMode=mixed");
 	fx_line(&files, WEB1, "KillSignal=SIGINT");
@@ -142,6 +144,7 @@ test_policy(void **state)
 	fx_no_line(&files, "shop-release.1.service", "RestartSec=1");
 	/* 0 would mean "never" to systemd: the kill follows at once. */
 	fx_line(&files, "shop-clock.1.service", "TimeoutStopSec=1ms");
+	fx_line(&files, "shop-clock.1.service", "KillSignal=34");
 	export_files_free(&files);
 
 	/* systemd refuses Restart=always for a one-shot. */
