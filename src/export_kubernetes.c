@@ -337,7 +337,8 @@ k8s_probe(struct buf *b, const struct export_type *t)
 		buf_adds(b, "            exec:\n              command:\n"
 		    "                - \"/bin/sh\"\n                - \"-c\"\n"
 		    "                - ");
-		k8s_str(b, p->arg);
+		/* kubelet expands $(VAR) in a probe's command too. */
+		k8s_command(b, p->arg);
 		buf_addc(b, '\n');
 		break;
 	}

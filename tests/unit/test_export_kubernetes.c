@@ -275,7 +275,7 @@ test_probes(void **state)
 	f.types[FX_WORKER].pod_ready.port = 6379;
 	f.types[FX_WORKER].ready_interval_ms = 2100;
 	f.types[FX_CLOCK].pod_ready.kind = EXPORT_PROBE_EXEC;
-	f.types[FX_CLOCK].pod_ready.arg = "test -f /tmp/ok";
+	f.types[FX_CLOCK].pod_ready.arg = "test -f /tmp/ok$$ -a \"$(PORT)\"";
 	f.types[FX_WEB].pod_ready.kind = EXPORT_PROBE_LOG;
 	f.types[FX_WEB].pod_ready.spec = "log:Listening on";
 	text = yaml(&f, &files);
@@ -286,7 +286,7 @@ test_probes(void **state)
 	d = doc(text, "Deployment", "shop-clock");
 	fx_contains(d, "            exec:\n              command:\n"
 	    "                - \"/bin/sh\"\n                - \"-c\"\n"
-	    "                - \"test -f /tmp/ok\"\n");
+	    "                - \"test -f /tmp/ok$$$ -a \\\"$$(PORT)\\\"\"\n");
 	free(d);
 	d = doc(text, "Deployment", "shop-web");
 	assert_null(strstr(d, "readinessProbe"));
