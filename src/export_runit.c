@@ -2,8 +2,9 @@
  * export_runit.c: one service directory APP-TYPE-N/ per instance (runit
  * 2.1 read as the reference):
  *	run		waits for its dependencies (sv status, sv check),
- *			changes to the root, then chpst -P -e env/ /bin/sh
- *			-c COMMAND
+ *			changes to the root, marks itself started
+ *			(supervise/tfrun-started), then chpst -P -e env/
+ *			/bin/sh -c COMMAND
  *	env/KEY		one file per variable, for chpst -e
  *	control/t	the stop signal to the process group, SIGKILL after
  *			the timeout (runsv would TERM the leader only)
@@ -120,7 +121,9 @@ runit_chpst(struct buf *b, const struct export_model *m, int group)
 
 /*
  * Appends the loops that wait for the dependencies of t, one per instance
- * of each, read from sv status: "run:" once started; for ready, sv check
+ * of each, read from sv status: "run:" and the mark its run script leaves
+ * just before the exec once started (a run script still waiting for its
+ * own dependencies already shows "run:"); for ready, sv check
  * then runs its check script (sv check alone also passes a service that
  * is down, not yet started); a one-shot is done once it is down and not
  * wanted up, which its finish script brings about after exit 0, whatever
@@ -145,8 +148,12 @@ runit_after(struct buf *b, const struct export_model *m,
 			if (cond == EXPORT_COND_DONE)
 				buf_adds(b, " 2>/dev/null | grep -Eq '^down: "
 				    "[^;]*, normally up(;|$)'");
-			else
-				buf_adds(b, " 2>/dev/null | grep -q '^run:'");
+			else {
+				buf_adds(b, " 2>/dev/null | grep -q '^run:' "
+				    "&&\n    [ -e ../");
+				runit_service(b, m, d, n);
+				buf_adds(b, "/supervise/tfrun-started ]");
+			}
 			if (cond == EXPORT_COND_READY) {
 				buf_adds(b, " &&\n    sv check ../");
 				runit_service(b, m, d, n);
@@ -167,12 +174,14 @@ runit_run(struct buf *b, const struct export_model *m,
 	runit_script(b, m);
 	buf_printf(b, "# %s.%ld of %s; the environment is in env/, one file "
 	    "per variable.\nexec 2>&1\n", t->name, in->n, m->app);
+	buf_adds(b, "rm -f supervise/tfrun-started\n");
 	runit_after(b, m, t);
 	buf_adds(b, "rm -f supervise/tfrun-stop\ndir=$PWD\ncd ");
 	export_sh_quote(b, m->root);
 	buf_adds(b, " || exit 1\n");
 	values = runit_exports(b, m);
-	buf_adds(b, "exec ");
+	buf_adds(b, "# Started: what waits for it (after) may start now.\n"
+	    ": >\"$dir/supervise/tfrun-started\"\nexec ");
 	runit_chpst(b, m, 1);
 	buf_adds(b, "/bin/sh -c ");
 	export_sh_quote(b, t->command);

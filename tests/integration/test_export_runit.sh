@@ -90,4 +90,27 @@ assert_eq "sv down: every service is down" 4 "$(printf '%s\n' "$out" | grep -c '
 if wait_until 15 gone $pids; then pass "every process has ended"; else fail "every process has ended"; fi
 kill -HUP "$RPID"
 wait_exit "$RPID" 20
+
+# --- a chain: last waits for mid:started, mid for the one-shot first. A run
+# script still waiting for its own dependencies already shows "run:", so
+# "started" must mean past that wait, or last starts before mid.
+C=$T/chain
+mkdir -p "$C"
+cat >"$C/Procfile" <<'PROCFILE'
+first: sleep 2; date +%s.%N >first.done
+mid: date +%s.%N >mid.started; exec sleep 100000
+last: date +%s.%N >last.started; exec sleep 100000
+PROCFILE
+printf '[process.first]\noneshot = true\n[process.mid]\nafter = first:done\n[process.last]\nafter = mid:started\n' >"$C/tfrun.ini"
+tf export runit "$T/chain-sv" -d "$C"
+assert_eq "chain: export: exit 0" 0 "$RC"
+setsid env --default-signal "${CLEAN_ENV[@]}" runsvdir -P "$T/chain-sv" >"$T/runsvdir2.out" 2>&1 </dev/null &
+RPID=$!
+BG_PIDS="$BG_PIDS $RPID"
+if wait_for "$C/last.started" . 30; then pass "chain: last started"; else fail "chain: last started"; fi
+order=$(cat "$C/first.done" "$C/mid.started" "$C/last.started" 2>/dev/null | awk 'NR > 1 && $1 < prev { bad = 1 } { prev = $1 } END { print (NR == 3 && !bad) ? "in order" : "out of order" }')
+assert_eq "chain: first done, then mid started, then last" "in order" "$order"
+sv -w 10 down "$T/chain-sv"/* >/dev/null 2>&1
+kill -HUP "$RPID"
+wait_exit "$RPID" 20
 finish

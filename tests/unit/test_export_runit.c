@@ -128,11 +128,18 @@ test_run(void **state)
 	fx_line(&files, "shop-web-1/run", "until sv status ../shop-release-1 "
 	    "2>/dev/null | grep -Eq '^down: [^;]*, normally up(;|$)'; do");
 	fx_line(&files, "shop-web-1/run", "\tsleep 1");
-	/* started: every instance shows "run:". */
+	/*
+	 * started: every instance shows "run:" and has passed its own wait
+	 * (its run script marks that just before the exec).
+	 */
 	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-1 "
-	    "2>/dev/null | grep -q '^run:'; do");
-	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-2 "
-	    "2>/dev/null | grep -q '^run:'; do");
+	    "2>/dev/null | grep -q '^run:' &&");
+	fx_line(&files, "shop-worker-1/run", "    [ -e ../shop-web-1/supervise/"
+	    "tfrun-started ]; do");
+	fx_line(&files, "shop-worker-1/run", "    [ -e ../shop-web-2/supervise/"
+	    "tfrun-started ]; do");
+	fx_line(&files, "shop-web-1/run", "rm -f supervise/tfrun-started");
+	fx_line(&files, "shop-web-1/run", ": >\"$dir/supervise/tfrun-started\"");
 	assert_null(strstr(fx_file(&files, "shop-release-1/run")->data,
 	    "until"));
 	export_files_free(&files);
@@ -141,8 +148,8 @@ test_run(void **state)
 	f.worker_after[0].cond = EXPORT_COND_READY;
 	f.m.user = "deploy";
 	fx_render(&export_runit, &f, &files);
-	fx_line(&files, "shop-worker-1/run", "until sv status ../shop-web-1 "
-	    "2>/dev/null | grep -q '^run:' &&");
+	fx_line(&files, "shop-worker-1/run", "    [ -e ../shop-web-1/supervise/"
+	    "tfrun-started ] &&");
 	fx_line(&files, "shop-worker-1/run", "    sv check ../shop-web-1 "
 	    ">/dev/null; do");
 	fx_line(&files, "shop-worker-1/run", "    sv check ../shop-web-2 "
