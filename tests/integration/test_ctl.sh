@@ -207,6 +207,14 @@ wait_for out.txt 'flaky\.1 restarting in'
 tf wait --timeout 0.3
 assert_eq "wait --timeout: not ready: exit 1" 1 "$RC"
 assert_match "wait names who is not ready" '^tfrun: not ready: flaky\.1 \((backoff|running)\)$' "$ERR"
+# A stopped tfrun (^Z) cannot answer: wait --timeout still ends.
+sup=$(pgrep -P "$BG")
+kill -STOP "$sup"
+out=$(timeout 15 "$TFRUN" wait --timeout 0.5 2>&1)
+rc=$?
+kill -CONT "$sup"
+assert_eq "wait --timeout, tfrun stopped: exit 1, not a hang" 1 "$rc"
+assert_eq "wait --timeout, tfrun stopped: said" "tfrun: no answer from the tfrun at .tfrun.sock within 2s (is it stopped?)" "$out"
 kill -TERM "$BG"
 wait_exit "$BG" 15
 
