@@ -373,6 +373,59 @@ cmd_ctl_typed(int fd, const char *in, size_t n, int tty, int *held)
 }
 
 /*
+ * How long a client waits for a word of its answer, in ms (-1: for ever).
+ * A tfrun that was stopped (^Z) or anything that accepts and stays silent
+ * must not hang a script: every request but `logs -f` and `wait` is
+ * answered at once, and `wait --timeout` is answered when it passes.
+ */
+#define CMD_CTL_ANSWER_MS 10000
+#define CMD_CTL_WAIT_SLACK_MS 2000
+
+static long long
+cmd_ctl_patience(const struct cli *cli)
+{
+	if (cli->command == CLI_WAIT)
+		return cli->wait_timeout_ms == CLI_WAIT_FOREVER ? -1 :
+		    (long long)cli->wait_timeout_ms + CMD_CTL_WAIT_SLACK_MS;
+	if (cli->command == CLI_LOGS && cli->follow)
+		return -1;
+	return CMD_CTL_ANSWER_MS;
+}
+
+/* Milliseconds of the monotonic clock. */
+static long long
+cmd_ctl_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits until fd has something to read or ms pass (-1: for ever); returns
+ * 1, or 0 after saying that the tfrun at path did not answer.
+ */
+static int
+cmd_ctl_await(int fd, long long ms, const char *path)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	long long deadline = ms < 0 ? -1 : cmd_ctl_now() + ms, left;
+	int rc;
+
+	for (;;) {
+		left = deadline < 0 ? -1 : deadline - cmd_ctl_now();
+		if ((rc = poll(&pfd, 1, left < 0 ? -1 : (int)left)) > 0)
+			return 1;
+		if (rc == -1 && errno == EINTR)
+			continue;
+		fprintf(stderr, "tfrun: no answer from the tfrun at %s within "
+		    "%gs (is it stopped?)\n", path, (double)ms / 1000);
+		return 0;
+	}
+}
+
+/*
  * tfrun attach NAME (SPEC section 6a): the terminal, raw, connected to the
  * instance until ^P ^Q; the instance is not affected when it ends.
  */
@@ -404,6 +457,11 @@ cmd_ctl_attach(const char *path, const char *name)
 		return 1;
 	/* The answer line; what follows it is already the instance's output. */
 	while ((nl = in.len > 0 ? memchr(in.data, '\n', in.len) : NULL) == NULL) {
+		if (!cmd_ctl_await(fd, CMD_CTL_ANSWER_MS, path)) {
+			close(fd);
+			buf_free(&in);
+			return 1;
+		}
 		if ((n = read(fd, chunk, sizeof chunk)) <= 0) {
 			fprintf(stderr, "tfrun: the connection to %s ended "
 			    "without an answer\n", path);
@@ -492,36 +550,6 @@ cmd_ctl_attach(const char *path, const char *name)
 	return status == -1 ? 1 : status;
 }
 
-/*
- * How long a client waits for a word of its answer, in ms (-1: for ever).
- * A tfrun that was stopped (^Z) or anything that accepts and stays silent
- * must not hang a script: every request but `logs -f` and `wait` is
- * answered at once, and `wait --timeout` is answered when it passes.
- */
-#define CMD_CTL_ANSWER_MS 10000
-#define CMD_CTL_WAIT_SLACK_MS 2000
-
-static long long
-cmd_ctl_patience(const struct cli *cli)
-{
-	if (cli->command == CLI_WAIT)
-		return cli->wait_timeout_ms == CLI_WAIT_FOREVER ? -1 :
-		    (long long)cli->wait_timeout_ms + CMD_CTL_WAIT_SLACK_MS;
-	if (cli->command == CLI_LOGS && cli->follow)
-		return -1;
-	return CMD_CTL_ANSWER_MS;
-}
-
-/* Milliseconds of the monotonic clock. */
-static long long
-cmd_ctl_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Runs one client command; see cmd.h. */
 int
 cmd_ctl(const char *path, const struct cli *cli)
@@ -533,9 +561,8 @@ cmd_ctl(const char *path, const struct cli *cli)
 	size_t nrows = 0, cap = 0, start, i;
 	char chunk[8192], *nl;
 	ssize_t n;
-	int fd, status = -1, rc;
-	long long patience, deadline, left;
-	struct pollfd pfd;
+	int fd, status = -1;
+	long long patience;
 
 	/* A server that refuses closes at once: read its reason anyway. */
 	signal(SIGPIPE, SIG_IGN);
@@ -544,18 +571,10 @@ cmd_ctl(const char *path, const struct cli *cli)
 	if (cmd_ctl_request(cli, &req) != 0 ||
 	    (fd = cmd_ctl_open(path, &req)) == -1)
 		return 1;
+	/* Patience runs out on silence, not on a long answer. */
 	patience = cmd_ctl_patience(cli);
-	deadline = patience < 0 ? -1 : cmd_ctl_now() + patience;
 	while (status == -1) {
-		left = deadline < 0 ? -1 : deadline - cmd_ctl_now();
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		if (left >= 0 && (rc = poll(&pfd, 1, (int)left)) <= 0) {
-			if (rc == -1 && errno == EINTR)
-				continue;
-			fprintf(stderr, "tfrun: no answer from the tfrun at "
-			    "%s within %.0fs (is it stopped?)\n", path,
-			    (double)patience / 1000);
+		if (!cmd_ctl_await(fd, patience, path)) {
 			status = 1;
 			break;
 		}
@@ -564,9 +583,6 @@ cmd_ctl(const char *path, const struct cli *cli)
 			continue;
 		if (n <= 0)
 			break;
-		/* Patience runs out on silence, not on a long answer. */
-		if (deadline >= 0)
-			deadline = cmd_ctl_now() + patience;
 		buf_add(&in, chunk, (size_t)n);
 		start = 0;
 		while (status == -1 && (nl = memchr(in.data + start, '\n',

@@ -214,7 +214,7 @@ out=$(timeout 15 "$TFRUN" wait --timeout 0.5 2>&1)
 rc=$?
 kill -CONT "$sup"
 assert_eq "wait --timeout, tfrun stopped: exit 1, not a hang" 1 "$rc"
-assert_eq "wait --timeout, tfrun stopped: said" "tfrun: no answer from the tfrun at .tfrun.sock within 2s (is it stopped?)" "$out"
+assert_eq "wait --timeout, tfrun stopped: said" "tfrun: no answer from the tfrun at .tfrun.sock within 2.5s (is it stopped?)" "$out"
 kill -TERM "$BG"
 wait_exit "$BG" 15
 
