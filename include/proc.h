@@ -96,7 +96,10 @@ void proc_set_line_hook(struct proc *p, void (*fn)(void *ctx,
 void proc_claim(int pid);
 void proc_unclaim(int pid);
 
-/* Returns the partial line held now (what a prompt looks like). */
+/*
+ * Returns what the instance has written since its last newline (up to 4
+ * KiB), even once the log has flushed it: what a prompt looks like.
+ */
 size_t proc_partial(const struct proc *p, const char **data);
 
 /* The pid, which is also the process group id. */

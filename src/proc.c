@@ -25,6 +25,13 @@
  */
 #define PROC_PARTIAL_MS 1000
 
+/*
+ * What an instance shows on its screen since its last newline (a prompt)
+ * is kept, up to this many bytes, for a client that attaches later: the
+ * log has long written it with a newline added.
+ */
+#define PROC_SHOWN_MAX 4096
+
 struct proc {
 	uv_process_t process;
 	uv_pipe_t pipe;
@@ -49,6 +56,8 @@ struct proc {
 	int status;
 	int termsig;
 	struct linebuf lb;
+	char *shown;        /* output since the last newline; NULL when none */
+	size_t shown_len;
 	struct fmt_source src;
 	struct output_prefix prefix; /* src's formatted prefix, per second */
 	char name[80];      /* src.name points here */
@@ -94,6 +103,7 @@ proc_close_cb(uv_handle_t *handle)
 		close(p->stdin_fd);
 	history_unref(p->hist);
 	linebuf_free(&p->lb);
+	free(p->shown);
 	free(p);
 }
 
@@ -176,6 +186,38 @@ proc_alloc_cb(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 	buf->len = room < sizeof proc_readbuf ? room : sizeof proc_readbuf;
 }
 
+/* Keeps what follows the last newline of the output (see PROC_SHOWN_MAX). */
+static void
+proc_keep_shown(struct proc *p, const char *data, size_t n)
+{
+	const char *nl = memrchr(data, '\n', n);
+	size_t keep;
+
+	if (nl != NULL) {
+		p->shown_len = 0;
+		n -= (size_t)(nl + 1 - data);
+		data = nl + 1;
+	}
+	if (n >= PROC_SHOWN_MAX) {
+		data += n - PROC_SHOWN_MAX;
+		n = PROC_SHOWN_MAX;
+	}
+	if (n == 0) {
+		/* The common case: output ends with its lines; hold nothing. */
+		free(p->shown);
+		p->shown = NULL;
+		p->shown_len = 0;
+		return;
+	}
+	if (p->shown == NULL)
+		p->shown = xmalloc(PROC_SHOWN_MAX);
+	keep = p->shown_len + n > PROC_SHOWN_MAX ? PROC_SHOWN_MAX - n :
+	    p->shown_len;
+	memmove(p->shown, p->shown + p->shown_len - keep, keep);
+	memcpy(p->shown + keep, data, n);
+	p->shown_len = keep + n;
+}
+
 /*
  * Turns n bytes read into lines; returns whether the output is congested.
  */
@@ -187,6 +229,7 @@ proc_consume(struct proc *p, const char *data, size_t n)
 
 	if (p->tap != NULL)
 		p->tap(p->tap_ctx, data, n);
+	proc_keep_shown(p, data, n);
 	had_partial = linebuf_has_partial(&p->lb);
 	output_begin();
 	linebuf_feed(&p->lb, data, n, proc_emit, p);
@@ -674,12 +717,12 @@ proc_unclaim(int pid)
 	}
 }
 
-/* Returns the partial line held; see proc.h. */
+/* Returns what the instance shows since its last newline; see proc.h. */
 size_t
 proc_partial(const struct proc *p, const char **data)
 {
-	*data = p->lb.pending;
-	return p->lb.len;
+	*data = p->shown;
+	return p->shown_len;
 }
 
 /* Returns the pid as the rest of the system knows it. */

@@ -135,7 +135,9 @@ EOF2
 # a pty instance and for a pipe instance (keystrokes into its stdin)
 for tty in always never; do
 	start_bg out.txt start --tty "$tty" --no-color
-	wait_for out.txt 'web\.1 started'
+	# Attach once the log has flushed the prompt (1 s without a newline):
+	# attach still shows it first, as the instance's screen does.
+	wait_for out.txt 'web\.1 +\| \(Pdb\)'
 	TTYMODE=$tty py <<'EOF2'
 import os, ptyh, subprocess
 env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": os.environ["T"]}
