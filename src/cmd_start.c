@@ -169,8 +169,12 @@ cmd_start(const struct plan *p, const struct cli *cli)
 	setup.ctl_path = p->socket;
 	if (p->cfg.daemon &&
 	    (status = cmd_start_daemon(p, &setup.started_fd)) != -1) {
-		if (setup.ctl_fd != -1)
+		if (setup.ctl_fd != -1) {
 			close(setup.ctl_fd);
+			/* A start that failed leaves no socket behind. */
+			if (status != 0)
+				unlink(p->socket);
+		}
 		return status;
 	}
 	setup.pid = (long)getpid();

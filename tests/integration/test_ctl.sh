@@ -262,6 +262,11 @@ assert_eq "-D with an instance exiting 4 at once: 4 or 0 (it had started)" 1 "$(
 # go of the root.
 deadline=$((SECONDS + 10))
 while ! flock -n "$T" true 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+# A log file that cannot be opened: exit 1, naming it, and no socket left.
+tf start -D --log-file "$T/no/such/dir/x.log"
+assert_eq "-D --log-file in a missing directory: exit 1" 1 "$RC"
+assert_eq "-D --log-file in a missing directory: said" "tfrun: $T/no/such/dir/x.log: cannot open the log file: No such file or directory" "$ERR"
+[ -e .tfrun.sock ] && fail "-D --log-file failed: no socket left" || pass "-D --log-file failed: no socket left"
 
 # --- a socket left by a SIGKILLed tfrun does not block the next start
 cat >Procfile <<EOF2
