@@ -382,7 +382,9 @@ ctl_attach_output(void *arg, const char *data, size_t len)
 	if (c->state != CTL_ATTACHED)
 		return;
 	if (c->out.len > CTL_FOLLOW_MAX) {
-		c->slow = 1;
+		/* Outside the output's lock here (proc taps before it). */
+		output_system("%s: dropped the attached client, which does "
+		    "not read", c->attached);
 		ctl_drop(c);
 		return;
 	}

@@ -1774,7 +1774,7 @@ supervisor_attach(struct supervisor *sv, const char *name, unsigned cols,
 		}
 	}
 	if (in == NULL) {
-		xasprintf(cause, "%s: no such instance", name);
+		supervisor_no_match(sv, name, cause);
 		return -1;
 	}
 	if (in->attached) {

@@ -140,6 +140,9 @@ assert_eq "signal by SIG name and instance: exit 0" 0 "$RC"
 tf signal 10 nosuch
 assert_eq "signal to nothing: exit 1" 1 "$RC"
 assert_eq "signal to nothing: the server's message" "tfrun: nosuch: no such instance or process type" "$ERR"
+tf attach web.7
+assert_eq "attach to nothing: exit 1" 1 "$RC"
+assert_eq "attach to nothing: the same message as the other commands" "tfrun: web.7: no such instance or process type" "$ERR"
 tf scale nosuch=2
 assert_eq "scale an unknown type: exit 1" 1 "$RC"
 assert_eq "scale an unknown type: why" "tfrun: no process type 'nosuch' in the Procfile" "$ERR"
@@ -385,6 +388,11 @@ f = socket.socket(socket.AF_UNIX)
 f.connect(path)
 f.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 f.sendall(b"tfrun/1 logs 0 follow flood\n")
+# An attached client that never reads either.
+at = socket.socket(socket.AF_UNIX)
+at.connect(path)
+at.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+at.sendall(b"tfrun/1 attach flood.1 80 24\n")
 silent = socket.socket(socket.AF_UNIX)
 silent.connect(path)
 t0 = time.time()
@@ -411,6 +419,8 @@ sleep 1
 t2=$(grep -cE 'ticker\.1 +\| tick' out.txt)
 [ $((t2 - t1)) -ge 5 ] && pass "the log keeps flowing ($t1 -> $t2 ticks)" || fail "the log keeps flowing ($t1 -> $t2 ticks)"
 assert_match "the follower that did not read was dropped" 'dropped a logs -f client that does not read' "$(cat out.txt)"
+assert_match "the attached client that did not read was dropped, so said" 'flood\.1: dropped the attached client, which does not read' "$(cat out.txt)"
+assert_eq "one drop line each" 2 "$(grep -c 'dropped' out.txt)"
 tfrun quit >/dev/null
 wait_exit "$BG" 15
 assert_eq "robustness: quit still works, exit 0" 0 "$RC"
