@@ -33,7 +33,11 @@
 #define CONFIG_QUOTE_MAX 128
 #define CONFIG_SPACE " \t\n\v\f\r"
 
-/* The commands that load the app, the client commands, and one. */
+/*
+ * The commands that load the app, the client commands, and one. Clients
+ * take what says where the app and its socket are (-d, -f, --config,
+ * --socket), as their variables do; logs keeps -f for --follow.
+ */
 #define APP (CMD(START) | CMD(RUN) | CMD(CHECK) | CMD(ENV) | CMD(EXPORT))
 #define CTL (CMD(PS) | CMD(SCALE) | CMD(RESTART) | CMD(STOP) | CMD(SIGNAL) | \
     CMD(LOGS) | CMD(WAIT) | CMD(ATTACH) | CMD(QUIT))
@@ -59,7 +63,7 @@
  */
 const struct config_setting config_settings[] = {
 	{ "procfile", "f", NULL, "FILE", "procfile", NULL, K(STRING),
-	    G(PROCFILE, procfile), APP, NULL,
+	    G(PROCFILE, procfile), APP | (CTL & ~CMD(LOGS)), NULL,
 	    "the Procfile (default: Procfile in the root)" },
 	{ "root", "d", NULL, "DIR", NULL, NULL, K(STRING), G(ROOT, root),
 	    APP | CTL, NULL, "app root (default: the Procfile's directory)" },
@@ -116,7 +120,7 @@ const struct config_setting config_settings[] = {
 	    G(LOG_FILE, log_file), CMD(START), NULL,
 	    "the log with -D (default: .tfrun.log in root)" },
 	{ "config", "", NULL, "FILE", NULL, NULL, K(STRING), G(CONFIG, config),
-	    APP, NULL, "tfrun's INI file (default: tfrun.ini in root)" },
+	    APP | CTL, NULL, "tfrun's INI file (default: tfrun.ini in root)" },
 	{ "socket", "", NULL, "PATH", "socket", NULL, K(STRING),
 	    G(SOCKET, socket), CMD(START) | CTL, NULL,
 	    "control socket (default: .tfrun.sock in root)" },

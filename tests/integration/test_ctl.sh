@@ -271,6 +271,22 @@ assert_eq "-D --log-file in a missing directory: exit 1" 1 "$RC"
 assert_eq "-D --log-file in a missing directory: said" "tfrun: $T/no/such/dir/x.log: cannot open the log file: No such file or directory" "$ERR"
 [ -e .tfrun.sock ] && fail "-D --log-file failed: no socket left" || pass "-D --log-file failed: no socket left"
 
+# --- clients take -f and --config, as they take TFRUN_PROCFILE and
+# TFRUN_CONFIG: what says where the app and its socket are
+mkdir -p app2
+printf 'web: %s print:1:app2-up wait\n' "$C" >app2/Procfile
+printf '[tfrun]\nsocket = %s\n' "$T/alt.sock" >app2/alt.ini
+tf start -D -f app2/Procfile --config app2/alt.ini
+assert_eq "-D with --config: exit 0" 0 "$RC"
+tf ps --config app2/alt.ini
+assert_match "ps --config FILE finds its socket" '^web\.1 +[0-9]+ running' "$OUT"
+tf ps -f app2/Procfile --config app2/alt.ini
+assert_eq "ps -f PROCFILE --config FILE: exit 0" 0 "$RC"
+tf quit --config app2/alt.ini
+assert_eq "quit --config FILE: exit 0" 0 "$RC"
+deadline=$((SECONDS + 10))
+while [ -e "$T/alt.sock" ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+
 # --- a socket left by a SIGKILLed tfrun does not block the next start
 cat >Procfile <<EOF2
 web: $C print:1:up wait
