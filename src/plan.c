@@ -129,6 +129,19 @@ plan_read(struct plan_errors *e, const char *path, char **data, size_t *len)
 	return plan_read_from(e, NULL, path, data, len);
 }
 
+/*
+ * Returns the origin of field when it is worth naming in an error about
+ * its file (a variable the user may not know is set, or an INI line), or
+ * NULL (a flag, whose path the user has just typed, or the default).
+ */
+static const char *
+plan_named_origin(const struct plan *p, unsigned field)
+{
+	const char *origin = p->cfg.origin[config_field_index(field)];
+
+	return origin != NULL && origin[0] != '-' ? origin : NULL;
+}
+
 /* Returns 1 when the effective value of field came from tfrun.ini. */
 static int
 plan_from_ini(const struct plan *p, unsigned field)
@@ -199,7 +212,9 @@ plan_load_ini(struct plan *p, struct plan_errors *e,
 			return;
 		}
 	}
-	if (plan_read(e, p->config_file, &data, &len) != 0)
+	if (plan_read_from(e, !(flags->set & CONFIG_CONFIG) &&
+	    (vars->set & CONFIG_CONFIG) ? "TFRUN_CONFIG" : NULL,
+	    p->config_file, &data, &len) != 0)
 		return;
 	if (config_parse_ini(p->config_file, data, len, ini, &cause) != 0)
 		plan_error_take(e, cause);
@@ -232,7 +247,8 @@ plan_load_procfile(struct plan *p, struct plan_errors *e,
 			    !plan_exists(p->procfile))
 				return 1;
 		}
-	}
+	} else
+		origin = plan_named_origin(p, CONFIG_PROCFILE);
 	if (plan_read_from(e, origin, p->procfile, &data, &len) != 0)
 		return -1;
 	rc = procfile_parse(p->procfile, data, len, &p->pf, &cause);
@@ -272,8 +288,7 @@ plan_load_env(struct plan *p, struct plan_errors *e, char *const *envp)
 	for (i = 0; i < c->nenv; i++) {
 		path = from_ini ? plan_join(p->root, c->env[i]) :
 		    xstrdup(c->env[i]);
-		if (plan_read_from(e, from_ini ?
-		    c->origin[config_field_index(CONFIG_ENV)] : NULL, path,
+		if (plan_read_from(e, plan_named_origin(p, CONFIG_ENV), path,
 		    &data, &len) == 0) {
 			if (env_add_file(&p->env, path, data, len,
 			    &cause) != 0)

@@ -143,7 +143,16 @@ invalid "--config: a missing file is an error" '^tfrun: .*conf/missing\.ini'
 TF_ENV=(TFRUN_CONFIG=conf/missing2.ini)
 tf check
 invalid "TFRUN_CONFIG: a missing file is an error" '^tfrun: .*conf/missing2\.ini'
+assert_match "TFRUN_CONFIG: the error names the variable" '^tfrun: TFRUN_CONFIG: conf/missing2\.ini: cannot read' "$ERR"
+TF_ENV=(TFRUN_PROCFILE=conf/NoProcfile)
+tf check
+assert_match "TFRUN_PROCFILE: the error names the variable" '^tfrun: TFRUN_PROCFILE: conf/NoProcfile: cannot read' "$ERR"
+TF_ENV=(TFRUN_ENV=conf/no.env)
+tf check
+assert_match "TFRUN_ENV: the error names the variable" '^tfrun: TFRUN_ENV: conf/no\.env: cannot read' "$ERR"
 TF_ENV=()
+tf check -e conf/no.env
+assert_match "-e: the path as typed, no variable" '^tfrun: conf/no\.env: cannot read' "$ERR"
 rm -r conf my.env tfrun.ini
 
 # The default tfrun.ini, Procfile and .env are those of the root; env and
