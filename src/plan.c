@@ -422,7 +422,7 @@ plan_after(struct plan *p, struct plan_errors *e)
 	struct plan_type *t;
 	size_t i, k, n, *path;
 	char *state, *err;
-	int idx, bad = 0;
+	int idx;
 
 	for (i = 0; i < p->ntypes; i++) {
 		t = &p->types[i];
@@ -440,7 +440,6 @@ plan_after(struct plan *p, struct plan_errors *e)
 				    "'%s' in the Procfile", plan_ini_name(p),
 				    plan_line(ct, CONFIG_TYPE_AFTER),
 				    after[k].type);
-				bad = 1;
 				continue;
 			}
 			t->after[t->nafter].type = (size_t)idx;
@@ -448,8 +447,7 @@ plan_after(struct plan *p, struct plan_errors *e)
 		}
 		probe_after_free(after, n);
 	}
-	if (bad)
-		return;
+	/* The known edges may still close a cycle: check lists it too. */
 	state = xcalloc(p->ntypes + 1, 1);
 	path = xcalloc(p->ntypes + 1, sizeof *path);
 	for (i = 0; i < p->ntypes; i++) {

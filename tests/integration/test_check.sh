@@ -212,6 +212,11 @@ after = web:started
 EOF2
 tf check
 check_invalid "after: a cycle names its members" '^tfrun: tfrun\.ini:2: dependency cycle: web -> worker -> clock -> web$'
+# Every error is listed: an unknown type elsewhere does not hide the cycle.
+printf '[process.web]\nafter = worker\n[process.worker]\nafter = web\n[process.clock]\nafter = nosuch\n' >tfrun.ini
+tf check
+check_invalid "after: an unknown type" "^tfrun: tfrun\.ini:6: after: no process type 'nosuch' in the Procfile$"
+assert_match "after: and the cycle as well" '^tfrun: tfrun\.ini:2: dependency cycle: web -> worker -> web$' "$ERR"
 printf '[process.web]\nafter = web\n' >tfrun.ini
 tf check
 check_invalid "after: a type waiting for itself" '^tfrun: tfrun\.ini:2: dependency cycle: web -> web$'
