@@ -140,6 +140,12 @@ struct export_backend {
 	    const struct export_files *files, const char *dir, struct buf *);
 };
 
+/*
+ * runit: the file in each service's env/ that lists the variables tfrun
+ * wrote there, one name per line after tfrun's header (chpst -e skips it).
+ */
+#define EXPORT_RUNIT_KEYS ".tfrun"
+
 extern const struct export_backend export_systemd;
 extern const struct export_backend export_supervisord;
 extern const struct export_backend export_runit;

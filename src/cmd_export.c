@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "export.h"
+#include "file.h"
 #include "probe.h"
 #include "xmalloc.h"
 
@@ -331,29 +332,39 @@ cmd_export_prefixed(const char *name, const char *app)
 }
 
 /*
- * Adds to list the files of svc/env/ (svc relative to dir) that the new
- * export does not write: env/ holds exactly the exported variables, since
- * chpst -e passes whatever it finds there.
+ * Adds to list the files of svc/env/ (svc relative to dir) that tfrun
+ * wrote, as its list env/.tfrun says, and the new export does not write:
+ * chpst -e would pass a variable that is no longer exported. A file added
+ * by hand is not in the list and stays.
  */
 static void
-cmd_export_env_extras(const char *dir, const char *svc,
-    const struct export_files *files, struct cmd_export_list *list)
+cmd_export_env_extras(const char *dir, const char *svc, const char *format,
+    const char *app, const struct export_files *files,
+    struct cmd_export_list *list)
 {
-	struct dirent *de;
 	struct stat st;
-	char *rel, *path;
-	DIR *d;
+	char *rel, *path, *data, *line, *nl;
+	size_t len;
 
-	xasprintf(&path, "%s/%s/env", dir, svc);
-	d = opendir(path);
-	free(path);
-	if (d == NULL)
+	xasprintf(&rel, "%s/env/" EXPORT_RUNIT_KEYS, svc);
+	path = cmd_export_path(dir, rel);
+	free(rel);
+	if (!cmd_export_ours(path, format, app) ||
+	    file_read(path, &data, &len) != 0) {
+		free(path);
 		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
+	}
+	free(path);
+	/* The first line is the header; then one name per line. */
+	for (line = strchr(data, '\n'); line != NULL; line = nl) {
+		line++;
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if (*line == '\0' || strchr(line, '/') != NULL ||
+		    *line == '.')
 			continue;
-		xasprintf(&rel, "%s/env/%s", svc, de->d_name);
+		xasprintf(&rel, "%s/env/%s", svc, line);
 		path = cmd_export_path(dir, rel);
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 		    !cmd_export_new(files, rel))
@@ -362,14 +373,14 @@ cmd_export_env_extras(const char *dir, const char *svc,
 			free(rel);
 		free(path);
 	}
-	closedir(d);
+	free(data);
 }
 
 /*
  * Adds to stale every file of a service directory svc (relative to dir)
- * that tfrun wrote and the new export does not have: its scripts with
- * tfrun's header, and the files of env/, which belong to the directory
- * whose run script tfrun wrote.
+ * that tfrun wrote and the new export does not have: its scripts and its
+ * list of env/ files, with tfrun's header, and the env/ files that list
+ * names.
  */
 static void
 cmd_export_scan_service(const char *dir, const char *svc,
@@ -377,7 +388,8 @@ cmd_export_scan_service(const char *dir, const char *svc,
     struct cmd_export_list *stale)
 {
 	static const char *const scripts[] = {
-		"run", "finish", "check", "control/t", "log/run"
+		"run", "finish", "check", "control/t", "log/run",
+		"env/" EXPORT_RUNIT_KEYS
 	};
 	char *rel, *path;
 	size_t i;
@@ -392,7 +404,7 @@ cmd_export_scan_service(const char *dir, const char *svc,
 			free(rel);
 		free(path);
 	}
-	cmd_export_env_extras(dir, svc, files, stale);
+	cmd_export_env_extras(dir, svc, format, app, files, stale);
 }
 
 /*
@@ -493,12 +505,12 @@ cmd_export_conflicts(const char *dir, const struct export_files *files,
 }
 
 /*
- * Adds to extras the env/ files of the new service directories that the
- * export does not write (service_dirs backends only).
+ * Adds to extras the env/ files of the new service directories that an
+ * earlier export wrote and this one does not (service_dirs backends only).
  */
 static void
-cmd_export_extras(const char *dir, const struct export_files *files,
-    struct cmd_export_list *extras)
+cmd_export_extras(const char *dir, const char *format, const char *app,
+    const struct export_files *files, struct cmd_export_list *extras)
 {
 	char *svc;
 	size_t i, len;
@@ -508,7 +520,7 @@ cmd_export_extras(const char *dir, const struct export_files *files,
 		    !export_files_top(files, i, &len))
 			continue;
 		svc = xstrndup(files->v[i].path, len);
-		cmd_export_env_extras(dir, svc, files, extras);
+		cmd_export_env_extras(dir, svc, format, app, files, extras);
 		free(svc);
 	}
 }
@@ -686,7 +698,7 @@ cmd_export(const struct plan *p, const struct cli *cli)
 	}
 	conflicts = cmd_export_conflicts(dir, &files, cli->force);
 	if (be->service_dirs)
-		cmd_export_extras(dir, &files, &stale);
+		cmd_export_extras(dir, be->name, m.app, &files, &stale);
 	if (!cli->force) {
 		for (i = 0; i < stale.n; i++)
 			fprintf(stderr, "tfrun: export: %s/%s exists and would be "

@@ -6,6 +6,7 @@
  *			(supervise/tfrun-started), then chpst -P -e env/
  *			/bin/sh -c COMMAND
  *	env/KEY		one file per variable, for chpst -e
+ *	env/.tfrun	the names of those files, one per line
  *	control/t	the stop signal to the process group, SIGKILL after
  *			the timeout (runsv would TERM the leader only)
  *	finish		keeps the service down where the restart policy
@@ -316,6 +317,22 @@ runit_instance(struct export_files *files, const struct export_model *m,
 	snprintf(ps, sizeof ps, "%s.%ld", t->name, in->n);
 	runit_env_file(files, &dir, "PORT", port);
 	runit_env_file(files, &dir, "PS", ps);
+
+	/*
+	 * The names of the env/ files tfrun wrote (chpst -e skips a name
+	 * that starts with '.'), so that --force removes those the next
+	 * export no longer writes, and never a file added by hand.
+	 */
+	export_header(&b, RUNIT, m->app);
+	buf_addc(&b, '\n');
+	for (i = 0; i < m->nvars; i++) {
+		if (!runit_needs_script(m->vars[i].value))
+			buf_printf(&b, "%s\n", m->vars[i].key);
+	}
+	buf_adds(&b, "PORT\nPS\n");
+	buf_reset(&path);
+	buf_printf(&path, "%s/env/" EXPORT_RUNIT_KEYS, dir.data);
+	export_files_add(files, path.data, 0600, &b);
 
 	runit_script(&b, m);
 	buf_adds(&b, "# The output of ../run, timestamped, in main/current.\n"

@@ -77,15 +77,20 @@ tf export runit "$R" -m web=2,worker=0
 assert_eq "runit: exit 0" 0 "$RC"
 assert_eq "runit: env/ of web-1" "GREETING PORT PS SECRET_TOKEN" "$(cd "$R/web-web-1/env" && echo *)"
 assert_eq "runit: env/ files are private" "600" "$(stat -c %a "$R/web-web-1/env/GREETING")"
+assert_eq "runit: env/.tfrun lists what tfrun wrote" "GREETING PORT PS SECRET_TOKEN" "$(sed 1d "$R/web-web-1/env/.tfrun" | sort | tr '\n' ' ' | sed 's/ $//')"
 mkdir "$R/web-web-2/supervise"   # as runsv leaves it
+# A variable added by hand, as runit users do, is not tfrun's.
+echo s3cret >"$R/web-web-1/env/MANUAL_SECRET"
 printf 'GREETING=hello\n' >.env
 tf export runit "$R" -m web=1,worker=0
 assert_eq "runit again without --force: exit 1" 1 "$RC"
 assert_match "runit again: names the stale variable" "^tfrun: export: $R/web-web-1/env/SECRET_TOKEN exists and would be passed to the process \\(--force removes it\\)\$" "$ERR"
 assert_eq "runit again: the variable is still there" "t0k" "$(cat "$R/web-web-1/env/SECRET_TOKEN")"
+assert_no_match "runit again: the file added by hand is no conflict" 'MANUAL_SECRET' "$ERR"
 tf export runit "$R" -m web=1,worker=0 --force
 assert_eq "runit --force: exit 0" 0 "$RC"
-assert_eq "runit --force: the removed variable is gone" "GREETING PORT PS" "$(cd "$R/web-web-1/env" && echo *)"
+assert_eq "runit --force: the removed variable is gone, the one added by hand stays" "GREETING MANUAL_SECRET PORT PS" "$(cd "$R/web-web-1/env" && echo *)"
+assert_no_match "runit --force: the hand-made file is not removed" 'MANUAL_SECRET' "$OUT"
 assert_eq "runit --force: web-2's files are gone, runsv's supervise/ stays" "supervise" \
 	"$(cd "$R/web-web-2" && echo *)"
 assert_match "runit --force: prints the removal" "^removed $R/web-web-2/run\$" "$OUT"

@@ -48,14 +48,19 @@ test_layout(void **state)
 	assert_false(fx_has_file(&files, "shop-worker-1/finish"));
 	assert_false(fx_has_file(&files, "shop-worker-1/check"));
 	assert_false(fx_has_file(&files, "shop-clock-1/run"));
-	/* Per instance: run, control/t, log/run, env/ (+ finish, check). */
-	assert_int_equal(files.n, 2 * (5 + nvars + 2) + (3 + nvars + 2) +
-	    (4 + nvars + 2));
+	/*
+	 * Per instance: run, control/t, log/run, env/ and its list .tfrun
+	 * (+ finish, check).
+	 */
+	assert_int_equal(files.n, 2 * (6 + nvars + 2) + (4 + nvars + 2) +
+	    (5 + nvars + 2));
 	for (i = 0; i < files.n; i++) {
-		if (strstr(files.v[i].path, "/env/") == NULL)
+		if (strstr(files.v[i].path, "/env/") == NULL ||
+		    strstr(files.v[i].path, "/env/.tfrun") != NULL)
 			assert_true(export_header_match("runit", "shop",
 			    files.v[i].data, files.v[i].len));
 	}
+	assert_int_equal(fx_file(&files, "shop-web-1/env/.tfrun")->mode, 0600);
 	export_files_free(&files);
 }
 
