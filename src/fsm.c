@@ -106,8 +106,14 @@ fsm_policy(struct fsm *f, const struct fsm_policy *pol, int status,
 		f->state = FSM_EXITED;
 		return;
 	}
-	action = policy_on_exit(pol->restart, pol->can_die,
-	    failed && status == 0 ? 1 : status, ran_ms, &f->quick_failures);
+	/*
+	 * Not ready in time is a failed run even when the stop made it exit
+	 * 0 (it caught the stop signal): it counts, and stops tfrun, as 1.
+	 */
+	if (failed && status == 0)
+		status = 1;
+	action = policy_on_exit(pol->restart, pol->can_die, status, ran_ms,
+	    &f->quick_failures);
 	if (action == POLICY_GIVE_UP) {
 		fsm_push(out, FSM_LOG, FSM_LOG_GIVE_UP, f->quick_failures);
 		f->state = FSM_FAILED;

@@ -142,6 +142,12 @@ probe_case "log, no such line" "sh -c 'echo something else; sleep 600'" 'log:^Li
 probe_case "exec" "python3 listen.py 0.3" 'exec:python3 -c "import socket, os; socket.create_connection((\"127.0.0.1\", int(os.environ[\"PORT\"])))"' ready
 probe_case "exec fails" "python3 stamp.py" 'exec:exit 3' fail
 assert_match "exec: the reason is told" 'p\.1 not ready after 1\.5s \(exec:exit 3: exited with code 3\)' "$(cat out.txt)"
+# One that catches the stop signal and exits 0 has failed all the same: 1.
+printf "p: trap 'exit 0' TERM; while :; do sleep 0.05; done\n" >Procfile
+printf '[process.p]\nready = tcp:127.0.0.1:$PORT\nready_timeout = 0.5\n' >tfrun.ini
+tf start -p "$BASE"
+assert_match "not ready, exits 0 on SIGTERM: not ready" 'p\.1 not ready after 0\.5s' "$OUT"
+assert_eq "not ready, exits 0 on SIGTERM: still a failed run, exit 1" 1 "$RC"
 
 # --- a probe that never passes follows the restart policy
 printf 'p: python3 stamp.py\nq: python3 stamp.py\n' >Procfile

@@ -386,6 +386,45 @@ test_whole_stop(void **state)
 	assert_string_equal(fsm_state_name(f.state), "exited");
 }
 
+/*
+ * Not ready in time under `never`: the formation stops with the instance's
+ * status, and with 1 when the stop made it exit 0 (a failed run all the
+ * same, SPEC section 6b).
+ */
+static void
+test_not_ready_is_a_failure(void **state)
+{
+	struct fsm_policy pol = { CONFIG_RESTART_NEVER, 0, 0, 1, 2500, 0, 0 };
+	struct fsm_event_data ev;
+	struct fsm_actions out;
+	struct fsm f;
+	int status, i, want[2] = { 1, 143 }, stops;
+	size_t k;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		status = i == 0 ? 0 : 143;
+		fsm_init(&f);
+		memset(&ev, 0, sizeof ev);
+		ev.event = FSM_EV_START;
+		fsm_step(&f, &pol, &ev, &out);
+		ev.event = FSM_EV_SPAWNED;
+		fsm_step(&f, &pol, &ev, &out);
+		ev.event = FSM_EV_NOT_READY;
+		assert_int_equal(fsm_step(&f, &pol, &ev, &out), 0);
+		ev.event = FSM_EV_EXITED;
+		ev.status = status;
+		assert_int_equal(fsm_step(&f, &pol, &ev, &out), 0);
+		for (k = 0, stops = 0; k < out.n; k++) {
+			if (out.v[k].kind == FSM_STOP_ALL) {
+				assert_int_equal(out.v[k].arg, want[i]);
+				stops++;
+			}
+		}
+		assert_int_equal(stops, 1);
+	}
+}
+
 /* Backoff doubles over quick failures; a restart asked for resets it. */
 static void
 test_backoff_and_restart(void **state)
@@ -461,7 +500,7 @@ test_stopped_by_command(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof rows / sizeof rows[0] + 5];
+	struct CMUnitTest tests[sizeof rows / sizeof rows[0] + 6];
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -479,5 +518,7 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_backoff_and_restart);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_stopped_by_command);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_not_ready_is_a_failure);
 	return _cmocka_run_group_tests("fsm", tests, n, NULL, NULL);
 }
