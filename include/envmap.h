@@ -15,9 +15,11 @@ struct envmap {
 	struct envmap_entry *v; /* owned; in insertion order */
 	size_t n;
 	size_t cap;
+	size_t *slots; /* owned: a hash index of v (index + 1), or NULL */
+	size_t nslots; /* a power of two, at least twice n */
 };
 
-#define ENVMAP_INIT { NULL, 0, 0 }
+#define ENVMAP_INIT { NULL, 0, 0, NULL, 0 }
 
 /* Returns the value of key, or NULL when unset. */
 const char *envmap_get(const struct envmap *, const char *key);

@@ -1,25 +1,78 @@
 /*
  * envmap.c: an insertion-ordered map of environment variables.
  *
- * An environment holds at most a few hundred variables, so a flat array
- * searched linearly is both the simplest and a fast enough structure; it
- * also keeps the order in which variables were first set.
+ * The entries are a flat array, which keeps the order in which variables
+ * were first set. An environment usually holds a few hundred variables at
+ * most, searched linearly; past ENVMAP_LINEAR entries an open-addressing
+ * hash index over the array keeps a .env of many thousands of keys linear
+ * to load rather than quadratic.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "envmap.h"
 #include "xmalloc.h"
 
+#define ENVMAP_LINEAR 32
+
+/* FNV-1a over the key. */
+static size_t
+envmap_hash(const char *key)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* Puts entry i into the index (the index has room). */
+static void
+envmap_index_add(struct envmap *m, size_t i)
+{
+	size_t s = envmap_hash(m->v[i].key) & (m->nslots - 1);
+
+	while (m->slots[s] != 0)
+		s = (s + 1) & (m->nslots - 1);
+	m->slots[s] = i + 1;
+}
+
+/* Rebuilds the index for the entries there are now (none when few). */
+static void
+envmap_reindex(struct envmap *m)
+{
+	size_t i;
+
+	free(m->slots);
+	m->slots = NULL;
+	m->nslots = 0;
+	if (m->n < ENVMAP_LINEAR)
+		return;
+	for (m->nslots = 64; m->nslots < 2 * (m->n + 1); m->nslots *= 2)
+		continue;
+	m->slots = xcalloc(m->nslots, sizeof *m->slots);
+	for (i = 0; i < m->n; i++)
+		envmap_index_add(m, i);
+}
+
 /* Returns the index of key, or -1 when it is not in the map. */
 static long
 envmap_find(const struct envmap *m, const char *key)
 {
-	size_t i;
+	size_t i, s;
 
-	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->v[i].key, key) == 0)
-			return (long)i;
+	if (m->slots == NULL) {
+		for (i = 0; i < m->n; i++) {
+			if (strcmp(m->v[i].key, key) == 0)
+				return (long)i;
+		}
+		return -1;
+	}
+	for (s = envmap_hash(key) & (m->nslots - 1); m->slots[s] != 0;
+	    s = (s + 1) & (m->nslots - 1)) {
+		if (strcmp(m->v[m->slots[s] - 1].key, key) == 0)
+			return (long)(m->slots[s] - 1);
 	}
 	return -1;
 }
@@ -56,6 +109,10 @@ envmap_set(struct envmap *m, const char *key, const char *value)
 	m->v[m->n].key = xstrdup(key);
 	m->v[m->n].value = copy;
 	m->n++;
+	if (m->slots != NULL && 2 * (m->n + 1) <= m->nslots)
+		envmap_index_add(m, m->n - 1);
+	else if (m->n >= ENVMAP_LINEAR)
+		envmap_reindex(m);
 }
 
 /* Removes key if present, keeping the order of the others. */
@@ -71,6 +128,9 @@ envmap_unset(struct envmap *m, const char *key)
 	memmove(&m->v[i], &m->v[i + 1],
 	    (m->n - (size_t)i - 1) * sizeof *m->v);
 	m->n--;
+	/* The entries after it moved: rare enough to rebuild the index. */
+	if (m->slots != NULL)
+		envmap_reindex(m);
 }
 
 /*
@@ -149,6 +209,8 @@ envmap_sort(struct envmap *m)
 {
 	if (m->n > 1)
 		qsort(m->v, m->n, sizeof *m->v, envmap_cmp);
+	if (m->slots != NULL)
+		envmap_reindex(m);
 }
 
 /* Frees everything and leaves the map empty. */
@@ -162,6 +224,8 @@ envmap_free(struct envmap *m)
 		free(m->v[i].value);
 	}
 	free(m->v);
+	free(m->slots);
 	m->v = NULL;
-	m->n = m->cap = 0;
+	m->slots = NULL;
+	m->n = m->cap = m->nslots = 0;
 }

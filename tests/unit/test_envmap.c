@@ -92,6 +92,56 @@ test_many(void **state)
 	envmap_free(&m);
 }
 
+/*
+ * Past the linear size the hash index answers: every key found, replaced
+ * in place, unset (the rest re-indexed), sorted; a merge of maps that big
+ * stays right. Unknown keys are never found.
+ */
+static void
+test_many_indexed(void **state)
+{
+	struct envmap m = ENVMAP_INIT, copy = ENVMAP_INIT;
+	char key[16], value[16];
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		snprintf(key, sizeof key, "K%d", i);
+		snprintf(value, sizeof value, "v%d", i);
+		envmap_set(&m, key, value);
+	}
+	for (i = 0; i < 20000; i += 7) {
+		snprintf(key, sizeof key, "K%d", i);
+		snprintf(value, sizeof value, "w%d", i);
+		envmap_set(&m, key, value);
+	}
+	assert_int_equal(m.n, 20000);
+	for (i = 0; i < 20000; i++) {
+		snprintf(key, sizeof key, "K%d", i);
+		snprintf(value, sizeof value, "%c%d", i % 7 == 0 ? 'w' : 'v',
+		    i);
+		assert_string_equal(envmap_get(&m, key), value);
+		assert_string_equal(m.v[i].key, key);
+	}
+	assert_null(envmap_get(&m, "K20000"));
+	assert_null(envmap_get(&m, "k1"));
+	envmap_unset(&m, "K5");
+	assert_int_equal(m.n, 19999);
+	assert_null(envmap_get(&m, "K5"));
+	assert_string_equal(envmap_get(&m, "K6"), "v6");
+	assert_string_equal(m.v[5].key, "K6");
+	envmap_merge(&copy, &m);
+	envmap_sort(&copy);
+	assert_string_equal(copy.v[0].key, "K0");
+	assert_string_equal(envmap_get(&copy, "K19998"), "v19998");
+	assert_string_equal(envmap_get(&copy, "K14"), "w14");
+	envmap_free(&copy);
+	envmap_free(&m);
+	assert_null(envmap_get(&m, "K1"));
+	envmap_set(&m, "A", "1");
+	assert_string_equal(envmap_get(&m, "A"), "1");
+	envmap_free(&m);
+}
+
 /* Unset removes one key, keeps the others' order, and ignores unknown keys. */
 static void
 test_unset(void **state)
@@ -221,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_replace_keeps_order),
 		cmocka_unit_test(test_set_aliasing_value),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_many_indexed),
 		cmocka_unit_test(test_unset),
 		cmocka_unit_test(test_add_environ),
 		cmocka_unit_test(test_merge),
