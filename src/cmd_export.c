@@ -389,7 +389,7 @@ cmd_export_scan_service(const char *dir, const char *svc,
 {
 	static const char *const scripts[] = {
 		"run", "finish", "check", "control/t", "log/run",
-		"env/" EXPORT_RUNIT_KEYS
+		("env/" EXPORT_RUNIT_KEYS)
 	};
 	char *rel, *path;
 	size_t i;
