@@ -683,8 +683,9 @@ plan_load(struct plan *p, const struct cli *cli, char *const *envp,
 		plan_error_take(ce, err);
 	plan_locate(p, &cli->flags, &vars);
 	if (stat(p->root, &st) != 0 || !S_ISDIR(st.st_mode))
-		plan_errorf(&e, "%s: the app root is not a directory",
-		    p->root);
+		plan_errorf(&e, "%s%s: the app root is not a directory",
+		    !(cli->flags.set & CONFIG_ROOT) && (vars.set & CONFIG_ROOT) ?
+		    "TFRUN_ROOT: " : "", p->root);
 
 	plan_load_ini(p, ce, &cli->flags, &vars, &ini);
 	buf_free(&ignored.b);

@@ -147,6 +147,9 @@ assert_match "TFRUN_CONFIG: the error names the variable" '^tfrun: TFRUN_CONFIG:
 TF_ENV=(TFRUN_PROCFILE=conf/NoProcfile)
 tf check
 assert_match "TFRUN_PROCFILE: the error names the variable" '^tfrun: TFRUN_PROCFILE: conf/NoProcfile: cannot read' "$ERR"
+TF_ENV=(TFRUN_ROOT=conf/nodir)
+tf check
+assert_match "TFRUN_ROOT: the error names the variable" '^tfrun: TFRUN_ROOT: conf/nodir: the app root is not a directory' "$ERR"
 TF_ENV=(TFRUN_ENV=conf/no.env)
 tf check
 assert_match "TFRUN_ENV: the error names the variable" '^tfrun: TFRUN_ENV: conf/no\.env: cannot read' "$ERR"
