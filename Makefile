@@ -16,7 +16,7 @@ EXPORT_DEPS = supervisor runit systemd util-linux
 NODE_PREFIX = $(BUILD)/npm
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps npm-deps build demo test install clean
+.PHONY: all deps export-deps npm-deps build demo test install clean
 
 all: build
 
@@ -30,6 +30,9 @@ deps:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+# What only the export tests need: not installed for the demo.
+export-deps: deps
 	@missing=""; for p in $(EXPORT_DEPS); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
@@ -43,7 +46,7 @@ deps:
 	fi
 
 # Installs the pinned npm packages once (again when the lock file changes).
-npm-deps: deps
+npm-deps: export-deps
 	@lock=tests/integration/export/package-lock.json; \
 	if ! cmp -s $$lock $(NODE_PREFIX)/package-lock.json || \
 	    [ ! -d $(NODE_PREFIX)/node_modules/kubernetes-models ]; then \
