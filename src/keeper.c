@@ -67,6 +67,8 @@ static char **keeper_cmd_envp;      /* its environment, */
 static const char *keeper_cmd_cwd;  /* and where it runs */
 static long keeper_cmd_grace_ms;    /* its grace before SIGKILL */
 static int keeper_cmd_status;       /* its wait status, once ended */
+static volatile sig_atomic_t keeper_last_stop; /* the last INT/TERM/HUP */
+static pid_t keeper_self;           /* the keeper, as its children see it */
 static int keeper_input_r = -1;     /* supervisor: the keeper's stdin */
 
 /* A set of pids, small and bounded. */
@@ -118,6 +120,9 @@ keeper_forward(int sig)
 {
 	unsigned char c = (unsigned char)sig;
 	int saved = errno;
+
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		keeper_last_stop = sig;
 
 	/*
 	 * While run --with's command runs, the terminal's ^C is its own (it
@@ -441,6 +446,7 @@ keeper_run_command(void)
 		return;
 	keeper_before_cmd.n = 0;
 	keeper_children(&keeper_before_cmd, 0);
+	keeper_self = getpid();
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "tfrun: run: %s\n", strerror(errno));
 		return;
@@ -450,6 +456,12 @@ keeper_run_command(void)
 			signal(sig, SIG_DFL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+#if defined(__linux__) && defined(PR_SET_PDEATHSIG)
+		/* A SIGKILLed keeper takes the command with it, as the rest. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 &&
+		    getppid() != keeper_self)
+			_exit(137);
+#endif
 		if (keeper_cmd_cwd != NULL && chdir(keeper_cmd_cwd) != 0) {
 			fprintf(stderr, "tfrun: run: %s: %s\n", keeper_cmd_cwd,
 			    strerror(errno));
@@ -607,6 +619,17 @@ keeper_run(pid_t child, int reports, const sigset_t *waitmask)
 		return WIFEXITED(keeper_cmd_status) ?
 		    WEXITSTATUS(keeper_cmd_status) :
 		    128 + WTERMSIG(keeper_cmd_status);
+	/*
+	 * run --with whose command never ran (its types stopped first, or ^C
+	 * while waiting): never a success, which a script would take for the
+	 * command's.
+	 */
+	if (keeper_cmd_argv != NULL && sig == 0 && done &&
+	    WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		fprintf(stderr, "tfrun: run: the command did not run: the "
+		    "formation stopped before it was ready\n");
+		return keeper_last_stop != 0 ? 128 + keeper_last_stop : 1;
+	}
 	if (sig != 0) {
 		fprintf(stderr, "tfrun: the supervisor was killed by signal "
 		    "%d; what it had started was killed too\n", sig);

@@ -860,6 +860,13 @@ supervisor_check_end(struct supervisor *sv)
 		}
 		if (waiting || count == 0)
 			return;
+		/*
+		 * run --with: once the command runs, it is what ends the
+		 * formation; types that ended well (a one-shot done, --can-die)
+		 * stop nothing.
+		 */
+		if (sv_setup.run_with && sv->all_ready_logged)
+			return;
 		output_system("all processes have ended");
 		supervisor_shutdown(sv, SV_ALL_ENDED, highest);
 		return;
@@ -943,7 +950,10 @@ supervisor_check_all_ready(struct supervisor *sv)
 	    sv->reason != SV_RUNNING)
 		return;
 	SV_EACH(sv, ti, k, in) {
-		if (!fsm_is_ready(&in->fsm) && !(in->type->pt->oneshot &&
+		/* run --with runs its command once a one-shot is done. */
+		if (in->type->pt->oneshot && sv_setup.run_with ?
+		    !(in->fsm.state == FSM_EXITED && in->fsm.done) :
+		    !fsm_is_ready(&in->fsm) && !(in->type->pt->oneshot &&
 		    in->fsm.state == FSM_EXITED && in->fsm.done))
 			return;
 		n++;
@@ -1008,6 +1018,9 @@ supervisor_settle(struct supervisor *sv)
 		supervisor_start_waiting(sv);
 		if (sv->reason != SV_RUNNING)
 			supervisor_stop_layer(sv);
+		/* run --with: a one-shot just done lets the command run. */
+		if (sv_setup.run_with)
+			supervisor_check_all_ready(sv);
 		supervisor_check_end(sv);
 		supervisor_check_all_ready(sv);
 	} while (sv->settle_again);

@@ -273,11 +273,29 @@ kill -0 "$(cat cmd.pid)" 2>/dev/null && fail "run --with: db ends under COMMAND:
 kill -0 "$(cat child.pid)" 2>/dev/null && fail "run --with: db ends under COMMAND: its child is gone" ||
 	pass "run --with: db ends under COMMAND: its child is gone"
 kill -KILL "$(cat child.pid)" "$(cat cmd.pid)" 2>/dev/null
-rm tfrun.ini
 # Without any readiness settings, a started instance is ready: COMMAND runs.
 printf 'db: python3 stamp.py\n' >Procfile
 out=$(timeout 10 "${CLEAN_ENV[@]}" "$TFRUN" run -p "$BASE" --with db -- echo plain 2>/dev/null)
 assert_eq "run --with: no probes: COMMAND runs once db has started" "plain 0" "$out $?"
+# A type that ends before it is ready: COMMAND never runs, and that is
+# never a success (a script would take it for COMMAND's).
+printf 'db: exec %s print:1:dbup exit:0\n' "$C" >Procfile
+printf '[process.db]\nready = log:NEVER\n' >tfrun.ini
+out=$(timeout 20 "$TFRUN" run -p "$BASE" --with db -- echo CMDRAN 2>err.txt)
+assert_eq "run --with: db ends before ready: exit 1" "1" "$?"
+assert_eq "run --with: db ends before ready: COMMAND did not run" "" "$out"
+assert_match "run --with: db ends before ready: said" '^tfrun: run: the command did not run: the formation stopped before it was ready$' "$(cat err.txt)"
+# A one-shot is waited for until it is done; its success, or a --can-die
+# type's end, stops nothing while COMMAND runs.
+printf 'release: %s print:1:migrating sleep:300 exit:0 ; echo done >release.out\ncache: exec %s sleep:300 exit:0\n' "$C" "$C" >Procfile
+printf '[process.release]\noneshot = true\n' >tfrun.ini
+rm -f release.out
+out=$(timeout 20 "$TFRUN" run -p "$BASE" --can-die cache --with release,cache -- sh -c 'cat release.out; sleep 1; exit 6' 2>err.txt)
+assert_eq "run --with a one-shot: COMMAND's status, not 143" "6" "$?"
+assert_eq "run --with a one-shot: COMMAND ran once it was done" "done" "$out"
+assert_no_match "run --with a one-shot: nothing was stopped under COMMAND" 'sending SIGTERM to the command' "$(cat err.txt)"
+rm tfrun.ini
+printf 'db: python3 stamp.py\n' >Procfile
 # The types come up with their formation counts (at least one each).
 timeout 10 "${CLEAN_ENV[@]}" "$TFRUN" run -p "$BASE" -m db=2 --with db -- true 2>err.txt
 assert_match "run --with -m db=2: two instances" 'db\.2 started with pid' "$(cat err.txt)"
