@@ -100,8 +100,11 @@ cat >"$C/Procfile" <<'PROCFILE'
 first: sleep 2; date +%s.%N >first.done
 mid: date +%s.%N >mid.started; exec sleep 100000
 last: date +%s.%N >last.started; exec sleep 100000
+talker: exec sleep 100000
 PROCFILE
-printf '[process.first]\noneshot = true\n[process.mid]\nafter = first:done\n[process.last]\nafter = mid:started\n' >"$C/tfrun.ini"
+# talker's probe prints, as pg_isready does: sv check must pass it all the
+# same, or last, which waits until it is ready, never starts.
+printf '[process.first]\noneshot = true\n[process.mid]\nafter = first:done\n[process.last]\nafter = mid:started, talker:ready\n[process.talker]\nready = exec:echo accepting connections\n' >"$C/tfrun.ini"
 tf export runit "$T/chain-sv" -d "$C"
 assert_eq "chain: export: exit 0" 0 "$RC"
 setsid env --default-signal "${CLEAN_ENV[@]}" runsvdir -P "$T/chain-sv" >"$T/runsvdir2.out" 2>&1 </dev/null &
