@@ -35,12 +35,17 @@ cmd_start_daemon(const struct plan *p, int *started_fd)
 	ssize_t n;
 	pid_t pid;
 
+	/*
+	 * O_NONBLOCK: a FIFO nobody reads must be an error (ENXIO), not an
+	 * open that waits for ever with the signals held.
+	 */
 	if ((log = open(p->log_file, O_WRONLY | O_APPEND | O_CREAT |
-	    O_CLOEXEC, 0644)) == -1) {
+	    O_CLOEXEC | O_NONBLOCK, 0644)) == -1) {
 		fprintf(stderr, "tfrun: %s: cannot open the log file: %s\n",
 		    p->log_file, strerror(errno));
 		return 1;
 	}
+	fcntl(log, F_SETFL, fcntl(log, F_GETFL) & ~O_NONBLOCK);
 	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
 		fprintf(stderr, "tfrun: -D: %s\n", strerror(errno));
 		close(log);

@@ -270,6 +270,12 @@ tf start -D --log-file "$T/no/such/dir/x.log"
 assert_eq "-D --log-file in a missing directory: exit 1" 1 "$RC"
 assert_eq "-D --log-file in a missing directory: said" "tfrun: $T/no/such/dir/x.log: cannot open the log file: No such file or directory" "$ERR"
 [ -e .tfrun.sock ] && fail "-D --log-file failed: no socket left" || pass "-D --log-file failed: no socket left"
+# A FIFO nobody reads: an error at once, not an open that hangs.
+mkfifo fifo.log
+out=$(timeout 10 "$TFRUN" start -D --log-file fifo.log 2>&1)
+assert_eq "-D --log-file FIFO without a reader: exit 1, no hang" 1 "$?"
+assert_eq "-D --log-file FIFO: said" "tfrun: fifo.log: cannot open the log file: No such device or address" "$out"
+rm fifo.log
 
 # --- clients take -f and --config, as they take TFRUN_PROCFILE and
 # TFRUN_CONFIG: what says where the app and its socket are
