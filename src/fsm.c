@@ -111,7 +111,7 @@ fsm_policy(struct fsm *f, const struct fsm_policy *pol, int status,
 	 * 0 (it caught the stop signal): it counts, and stops tfrun, as 1.
 	 */
 	if (failed && status == 0)
-		status = 1;
+		f->status = status = 1;
 	action = policy_on_exit(pol->restart, pol->can_die, status, ran_ms,
 	    &f->quick_failures);
 	if (action == POLICY_GIVE_UP) {

@@ -148,6 +148,8 @@ printf '[process.p]\nready = tcp:127.0.0.1:$PORT\nready_timeout = 0.5\n' >tfrun.
 tf start -p "$BASE"
 assert_match "not ready, exits 0 on SIGTERM: not ready" 'p\.1 not ready after 0\.5s' "$OUT"
 assert_eq "not ready, exits 0 on SIGTERM: still a failed run, exit 1" 1 "$RC"
+tf start -p "$BASE" --can-die p
+assert_eq "not ready, exits 0 on SIGTERM, --can-die: the highest status is 1" 1 "$RC"
 
 # --- a probe that never passes follows the restart policy
 printf 'p: python3 stamp.py\nq: python3 stamp.py\n' >Procfile

@@ -422,6 +422,8 @@ test_not_ready_is_a_failure(void **state)
 			}
 		}
 		assert_int_equal(stops, 1);
+		/* What tfrun's exit status is taken from (all may die). */
+		assert_int_equal(f.status, want[i]);
 	}
 }
 
