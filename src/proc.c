@@ -191,7 +191,8 @@ static void
 proc_keep_shown(struct proc *p, const char *data, size_t n)
 {
 	const char *nl = memrchr(data, '\n', n);
-	size_t keep;
+	size_t keep, skip = 0;
+	int cut = 0;
 
 	if (nl != NULL) {
 		p->shown_len = 0;
@@ -201,21 +202,32 @@ proc_keep_shown(struct proc *p, const char *data, size_t n)
 	if (n >= PROC_SHOWN_MAX) {
 		data += n - PROC_SHOWN_MAX;
 		n = PROC_SHOWN_MAX;
+		cut = 1;
 	}
 	if (n == 0) {
 		/* The common case: output ends with its lines; hold nothing. */
-		free(p->shown);
-		p->shown = NULL;
-		p->shown_len = 0;
+		if (nl != NULL) {
+			free(p->shown);
+			p->shown = NULL;
+		}
 		return;
 	}
 	if (p->shown == NULL)
 		p->shown = xmalloc(PROC_SHOWN_MAX);
 	keep = p->shown_len + n > PROC_SHOWN_MAX ? PROC_SHOWN_MAX - n :
 	    p->shown_len;
+	cut |= keep < p->shown_len;
 	memmove(p->shown, p->shown + p->shown_len - keep, keep);
 	memcpy(p->shown + keep, data, n);
 	p->shown_len = keep + n;
+	/* Where the oldest bytes were dropped, start at a whole character. */
+	while (cut && skip < 3 && skip < p->shown_len &&
+	    ((unsigned char)p->shown[skip] & 0xc0) == 0x80)
+		skip++;
+	if (skip > 0) {
+		memmove(p->shown, p->shown + skip, p->shown_len - skip);
+		p->shown_len -= skip;
+	}
 }
 
 /*

@@ -170,6 +170,27 @@ EOF2
 	assert_eq "attach ($tty): tfrun stops cleanly after" 0 "$RC"
 done
 
+# --- attach replays at most 4 KiB of a long prompt, from a whole character
+cat >Procfile <<'EOF2'
+web: exec python3 -c "import sys, time; sys.stdout.write(chr(8364) * 2000); sys.stdout.flush(); time.sleep(600)"
+EOF2
+start_bg out.txt start --tty never --no-color
+wait_for out.txt 'web\.1 +\| '
+py <<'EOF2'
+import os, ptyh
+env = {"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": os.environ["T"]}
+ok = lambda name, cond, why="": print(("ok %s" % name) if cond else ("FAIL %s: %s" % (name, why)))
+a = ptyh.Term([os.environ["TFRUN"], "attach", "web.1"], env=env, cwd=os.environ["T"])
+a.expect(rb"(\xe2\x82\xac){1365}")
+shown = a.out.split(b"^Q)\r\n", 1)[-1]
+ok("attach: a 6000-byte prompt: its last 4 KiB, from a whole character",
+   shown == b"\xe2\x82\xac" * 1365, shown[:8])
+a.type(b"\x10\x11")
+a.wait()
+EOF2
+tfrun quit >/dev/null
+wait_exit "$BG" 15
+
 # --- a pty instance's last lines are never lost at its end (a pty read
 # returns at most 4095 bytes; a short read and the hang-up are not yet its
 # end), whatever the timing: a few runs
