@@ -48,6 +48,13 @@ void linebuf_feed(struct linebuf *lb, const char *data, size_t len,
  */
 void linebuf_flush(struct linebuf *lb, linebuf_emit_fn emit, void *ctx);
 
+/*
+ * The same for the 1 s deadline: with chars set, the bytes that begin a
+ * character whose end has not come yet stay held (the line goes on with
+ * them), so that JSON does not turn it into two U+FFFD.
+ */
+void linebuf_flush_held(struct linebuf *lb, linebuf_emit_fn emit, void *ctx);
+
 /* Returns 1 when a partial line is held. */
 int linebuf_has_partial(const struct linebuf *lb);
 

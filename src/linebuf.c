@@ -186,6 +186,35 @@ linebuf_flush(struct linebuf *lb, linebuf_emit_fn emit, void *ctx)
 	}
 }
 
+/* Emits the partial line but a torn last character; see linebuf.h. */
+void
+linebuf_flush_held(struct linebuf *lb, linebuf_emit_fn emit, void *ctx)
+{
+	const unsigned char *u = (const unsigned char *)lb->pending;
+	size_t i, need, tail = 0;
+
+	for (i = 1; lb->chars && i <= 3 && i <= lb->len; i++) {
+		if ((u[lb->len - i] & 0xc0) == 0x80)
+			continue;
+		if (u[lb->len - i] >= 0xc0) {
+			need = u[lb->len - i] >= 0xf0 ? 4 :
+			    u[lb->len - i] >= 0xe0 ? 3 : 2;
+			tail = need > i ? i : 0;
+		}
+		break;
+	}
+	if (tail == 0) {
+		linebuf_flush(lb, emit, ctx);
+		return;
+	}
+	if (lb->len == tail)
+		return;
+	/* The rest of the character comes later and starts the next line. */
+	emit(ctx, lb->pending, lb->len - tail);
+	memmove(lb->pending, lb->pending + lb->len - tail, tail);
+	lb->len = tail;
+}
+
 /* Returns 1 when a partial line is held; see linebuf.h. */
 int
 linebuf_has_partial(const struct linebuf *lb)

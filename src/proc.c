@@ -333,7 +333,7 @@ proc_timer_cb(uv_timer_t *timer)
 		return;
 	}
 	output_begin();
-	linebuf_flush(&p->lb, proc_emit, p);
+	linebuf_flush_held(&p->lb, proc_emit, p);
 	output_end();
 }
 

@@ -222,6 +222,18 @@ print(len(parts), sum(m.count("\ufffd") for m in parts),
 PY
 )
 assert_eq "JSON: a 64 KiB cut keeps every character" "2 0 True True" "$check"
+# The 1 s flush of a partial line does not tear a character either.
+cat >Procfile <<'EOF2'
+u: printf 'caf\303'; sleep 1.5; printf '\251 ok\n'
+EOF2
+tfrun start --log-format json >out.txt 2>&1
+check=$(python3 -c '
+import json, sys
+print("|".join(json.loads(l)["message"] for l in open(sys.argv[1], encoding="utf-8") if json.loads(l)["process"] == "u.1"))' out.txt)
+assert_eq "JSON: the partial-line flush keeps a torn character for later" "caf|$(printf '\303\251') ok" "$check"
+cat >Procfile <<'EOF2'
+u: python3 -c "import sys; sys.stdout.write('a' + chr(233) * 40000 + chr(10))"
+EOF2
 tfrun start >out.txt 2>&1
 lens=$(grep -a 'u\.1 *| ' out.txt | sed 's/^.*u\.1 *| //' | LC_ALL=C awk '{ printf "%d ", length($0) }')
 assert_eq "text: the same line is cut at exactly 64 KiB" "65536 14465 " "$lens"

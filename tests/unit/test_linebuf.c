@@ -249,6 +249,36 @@ test_cut_between_chars(void **state)
 		}
 }
 
+/*
+ * The 1 s flush with chars set keeps a character that has not ended yet:
+ * it begins the rest of the line; without chars, everything is written.
+ */
+static void
+test_flush_held(void **state)
+{
+	const char *chars[] = { "caf", "\xc3\xa9 ok", "x" };
+	const char *bytes[] = { "caf\xc3", "\xa9 ok", "x" };
+	struct linebuf lb;
+	struct lines got;
+	int mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		memset(&got, 0, sizeof got);
+		linebuf_init(&lb, 0);
+		lb.chars = mode;
+		linebuf_feed(&lb, "caf\xc3", 4, collect, &got);
+		linebuf_flush_held(&lb, collect, &got);
+		/* Only a torn character held: nothing more to write yet. */
+		linebuf_flush_held(&lb, collect, &got);
+		linebuf_feed(&lb, "\xa9 ok\nx", 6, collect, &got);
+		linebuf_flush(&lb, collect, &got);
+		lines_expect(&got, 3, mode ? chars : bytes);
+		assert_empty(&lb);
+		linebuf_free(&lb);
+		lines_free(&got);
+	}
+}
+
 /* Feeding one byte at a time gives the reference split. */
 static void
 test_byte_by_byte(void **state)
@@ -538,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_empty_lines),
 		cmocka_unit_test(test_byte_by_byte),
 		cmocka_unit_test(test_cut_between_chars),
+		cmocka_unit_test(test_flush_held),
 		cmocka_unit_test(test_every_boundary),
 		cmocka_unit_test(test_random_chunks),
 		cmocka_unit_test(test_long_lines),
