@@ -945,16 +945,25 @@ supervisor_check_all_ready(struct supervisor *sv)
 {
 	struct inst *in;
 	size_t ti, k, n = 0;
+	int ok;
 
 	if ((!sv->ordered && !sv_setup.run_with) || sv->all_ready_logged ||
 	    sv->reason != SV_RUNNING)
 		return;
 	SV_EACH(sv, ti, k, in) {
-		/* run --with runs its command once a one-shot is done. */
-		if (in->type->pt->oneshot && sv_setup.run_with ?
-		    !(in->fsm.state == FSM_EXITED && in->fsm.done) :
-		    !fsm_is_ready(&in->fsm) && !(in->type->pt->oneshot &&
-		    in->fsm.state == FSM_EXITED && in->fsm.done))
+		/*
+		 * Done (exited 0) counts as ready for a one-shot, and for run
+		 * --with for any type that could end so (--can-die); run
+		 * --with runs its command once a one-shot is done, not just
+		 * started.
+		 */
+		if (in->fsm.state == FSM_EXITED && in->fsm.done &&
+		    (in->type->pt->oneshot || sv_setup.run_with))
+			ok = 1;
+		else
+			ok = !(in->type->pt->oneshot && sv_setup.run_with) &&
+			    fsm_is_ready(&in->fsm);
+		if (!ok)
 			return;
 		n++;
 	}
