@@ -868,13 +868,15 @@ ctl_listen(const char *path, char **cause)
 	 * Nothing answers: a socket left by a dead tfrun is replaced, but
 	 * anything else there is the user's and is never removed.
 	 */
-	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-		xasprintf(cause, "%s: exists and is not a socket (tfrun "
-		    "replaces only a socket; choose another --socket)", path);
-		return -1;
-	}
-	if (lstat(path, &st) == 0)
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			xasprintf(cause, "%s: exists and is not a socket (tfrun "
+			    "replaces only a socket; choose another --socket)",
+			    path);
+			return -1;
+		}
 		unlink(path);
+	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return -1;

@@ -953,9 +953,9 @@ supervisor_check_all_ready(struct supervisor *sv)
 	SV_EACH(sv, ti, k, in) {
 		/*
 		 * Done (exited 0) counts as ready for a one-shot, and for run
-		 * --with for any type that could end so (--can-die); run
-		 * --with runs its command once a one-shot is done, not just
-		 * started.
+		 * --with for any type whose exit 0 stopped nothing (--can-die,
+		 * on-failure); run --with runs its command once a one-shot is
+		 * done, not just started.
 		 */
 		if (in->fsm.state == FSM_EXITED && in->fsm.done &&
 		    (in->type->pt->oneshot || sv_setup.run_with))

@@ -270,6 +270,9 @@ printf 'db: while [ ! -s child.pid ]; do sleep 0.05; done; exit 3\n' >Procfile
 timeout 20 "$TFRUN" run -p "$BASE" --with db -- sh -c 'echo $$ >cmd.pid; sleep 30 & echo $! >child.pid; wait; exit 5' 2>err.txt
 assert_eq "run --with: db ends under COMMAND: COMMAND's status (SIGTERM)" 143 "$?"
 assert_match "run --with: db ends under COMMAND: said" '^tfrun: run: the formation has stopped; sending SIGTERM to the command$' "$(cat err.txt)"
+# (both pids were written, or the two checks below would prove nothing)
+[ -s cmd.pid ] && [ -s child.pid ] && pass "run --with: db ends under COMMAND: COMMAND and its child ran" ||
+	fail "run --with: db ends under COMMAND: COMMAND and its child ran"
 kill -0 "$(cat cmd.pid)" 2>/dev/null && fail "run --with: db ends under COMMAND: COMMAND is gone" ||
 	pass "run --with: db ends under COMMAND: COMMAND is gone"
 kill -0 "$(cat child.pid)" 2>/dev/null && fail "run --with: db ends under COMMAND: its child is gone" ||

@@ -349,6 +349,17 @@ test_every_defined_pair_is_tested(void **state)
 	}
 }
 
+/* Starts f afresh under pol: ev is cleared and START is fed. */
+static void
+fsm_begin(struct fsm *f, const struct fsm_policy *pol,
+    struct fsm_event_data *ev, struct fsm_actions *out)
+{
+	fsm_init(f);
+	memset(ev, 0, sizeof *ev);
+	ev->event = FSM_EV_START;
+	assert_int_equal(fsm_step(f, pol, ev, out), 0);
+}
+
 /* The stop signal and deadline, then SIGKILL, then the end: a whole stop. */
 static void
 test_whole_stop(void **state)
@@ -359,10 +370,7 @@ test_whole_stop(void **state)
 	struct fsm f;
 
 	(void)state;
-	fsm_init(&f);
-	memset(&ev, 0, sizeof ev);
-	ev.event = FSM_EV_START;
-	assert_int_equal(fsm_step(&f, &pol, &ev, &out), 0);
+	fsm_begin(&f, &pol, &ev, &out);
 	ev.event = FSM_EV_SPAWNED;
 	assert_int_equal(fsm_step(&f, &pol, &ev, &out), 0);
 	assert_true(fsm_live(&f));
@@ -404,10 +412,7 @@ test_not_ready_is_a_failure(void **state)
 	(void)state;
 	for (i = 0; i < 2; i++) {
 		status = i == 0 ? 0 : 143;
-		fsm_init(&f);
-		memset(&ev, 0, sizeof ev);
-		ev.event = FSM_EV_START;
-		fsm_step(&f, &pol, &ev, &out);
+		fsm_begin(&f, &pol, &ev, &out);
 		ev.event = FSM_EV_SPAWNED;
 		fsm_step(&f, &pol, &ev, &out);
 		ev.event = FSM_EV_NOT_READY;
@@ -438,10 +443,7 @@ test_backoff_and_restart(void **state)
 	struct fsm f;
 
 	(void)state;
-	fsm_init(&f);
-	memset(&ev, 0, sizeof ev);
-	ev.event = FSM_EV_START;
-	fsm_step(&f, &pol, &ev, &out);
+	fsm_begin(&f, &pol, &ev, &out);
 	ev.event = FSM_EV_EXITED;
 	ev.status = 1;
 	fsm_step(&f, &pol, &ev, &out);
@@ -473,10 +475,7 @@ test_stopped_by_command(void **state)
 	struct fsm f;
 
 	(void)state;
-	fsm_init(&f);
-	memset(&ev, 0, sizeof ev);
-	ev.event = FSM_EV_START;
-	fsm_step(&f, &pol, &ev, &out);
+	fsm_begin(&f, &pol, &ev, &out);
 	ev.event = FSM_EV_STOP;
 	ev.stop = FSM_STOP_COMMAND;
 	fsm_step(&f, &pol, &ev, &out);
