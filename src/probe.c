@@ -30,6 +30,8 @@
 #define PROBE_REGEX_WEIGHT 4096
 #define PROBE_REGEX_DEPTH 32
 #define PROBE_REGEX_DUP_MAX 255
+#define PROBE_REGEX_EMPTY_DUP 8
+#define PROBE_REGEX_EMPTY_NEST 2
 
 /* Sets *cause to "'TEXT' WHY" (why may add a regerror text); returns -1. */
 static int
@@ -176,19 +178,42 @@ probe_bracket_end(const char *p)
  * scan adds up an estimate of the copies (an atom 1, a group 1 and its
  * content, so that empty groups count, a repetition of n multiplying what
  * it repeats) and refuses more than PROBE_REGEX_WEIGHT, rather than let
- * regcomp run out of memory or stack. Adjacent
+ * regcomp run out of memory or stack. An interval over an expression that
+ * can match nothing ((a?|b?){50}) makes glibc's closure computation grow
+ * exponentially with the count, so such intervals are bounded by
+ * PROBE_REGEX_EMPTY_DUP and nest at most PROBE_REGEX_EMPTY_NEST deep: the
+ * scan follows which items, branches and groups can match nothing. Adjacent
  * repetition operators, which POSIX leaves undefined, are refused too.
  */
 static const char *
 probe_regex_problem(const char *re)
 {
 	double sum[PROBE_REGEX_DEPTH + 1], last = 0, n;
+	/*
+	 * Per group: its branch so far can match nothing; a branch ended
+	 * that can; the deepest interval over such an expression inside;
+	 * an item is pending (its nullability may still change).
+	 */
+	int bnull[PROBE_REGEX_DEPTH + 1], gnull[PROBE_REGEX_DEPTH + 1];
+	int nrep[PROBE_REGEX_DEPTH + 1], has[PROBE_REGEX_DEPTH + 1];
+	int lastnull = 0, lastnrep = 0, dup = 0, null;
 	const char *p, *q;
 	size_t depth = 0;
-	int dup = 0;
+	long min;
 	char *end;
 
+#define PROBE_COMMIT(d) do {						\
+	if (has[d]) {							\
+		bnull[d] = bnull[d] && lastnull;			\
+		if (lastnrep > nrep[d])					\
+			nrep[d] = lastnrep;				\
+		has[d] = 0;						\
+	}								\
+} while (0)
+
 	sum[0] = 0;
+	bnull[0] = 1;
+	gnull[0] = nrep[0] = has[0] = 0;
 	for (p = re; *p != '\0'; p++) {
 		n = 0;
 		if ((*p == '*' || *p == '+' || *p == '?') ||
@@ -198,9 +223,11 @@ probe_regex_problem(const char *re)
 				return "has adjacent repetition operators, "
 				    "which POSIX leaves undefined";
 			n = 2;
+			min = *p == '+';
 			if (*p == '{') {
 				/* glibc reads {,N} as {0,N} and {,} as *. */
-				n = (double)strtol(p + 1, &end, 10);
+				min = strtol(p + 1, &end, 10);
+				n = (double)min;
 				if (*end == ',' && end[1] >= '0' && end[1] <= '9')
 					n = (double)strtol(end + 1, &end, 10);
 				else if (*end == ',') {
@@ -212,23 +239,54 @@ probe_regex_problem(const char *re)
 					return "has a malformed interval";
 				if (n > PROBE_REGEX_DUP_MAX)
 					return "repeats more than 255 times";
+				if (lastnull && n > PROBE_REGEX_EMPTY_DUP)
+					return "repeats an expression that can "
+					    "match nothing more than 8 times "
+					    "(too slow to compile)";
+				if (lastnull && ++lastnrep >
+				    PROBE_REGEX_EMPTY_NEST)
+					return "nests intervals over "
+					    "expressions that can match "
+					    "nothing (too slow to compile)";
 				p = end;
 			}
+			if (min == 0)
+				lastnull = 1;
 			sum[depth] += last * (n > 1 ? n - 1 : 0);
 			last *= n > 1 ? n : 1;
 			dup = 1;
 		} else if (*p == '(') {
 			if (depth == PROBE_REGEX_DEPTH)
 				return "nests groups too deeply";
+			PROBE_COMMIT(depth);
 			sum[++depth] = 0;
+			bnull[depth] = 1;
+			gnull[depth] = nrep[depth] = has[depth] = 0;
 			last = 0;
 			dup = 0;
 			continue;
 		} else if (*p == ')' && depth > 0) {
+			PROBE_COMMIT(depth);
+			null = gnull[depth] || bnull[depth];
+			lastnrep = nrep[depth];
 			last = sum[depth--] + 1;
 			sum[depth] += last;
+			has[depth] = 1;
+			lastnull = null;
+			dup = 0;
+		} else if (*p == '|') {
+			PROBE_COMMIT(depth);
+			gnull[depth] |= bnull[depth];
+			bnull[depth] = 1;
+			last = 1;
+			sum[depth] += 1;
 			dup = 0;
 		} else {
+			PROBE_COMMIT(depth);
+			has[depth] = 1;
+			/* Anchors match no character. */
+			lastnull = *p == '^' || *p == '$';
+			lastnrep = 0;
 			if (*p == '\\' && p[1] != '\0')
 				p++;
 			else if (*p == '[' && (q = probe_bracket_end(p)) != NULL)
@@ -240,6 +298,7 @@ probe_regex_problem(const char *re)
 		if (sum[depth] > PROBE_REGEX_WEIGHT)
 			return "is too complex";
 	}
+#undef PROBE_COMMIT
 	return NULL;
 }
 

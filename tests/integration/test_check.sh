@@ -227,7 +227,7 @@ assert_match "ready: a bad tcp probe" "^tfrun: tfrun\.ini:4: ready: 'tcp:host' i
 # glibc's regcomp overflows its stack on this ({,N} is {0,N}): refused first.
 printf '[process.web]\nready = log:((()){,200}){1,200}\n' >tfrun.ini
 tf check
-check_invalid "ready: a regex too complex to compile" "^tfrun: tfrun\.ini:2: ready: 'log:\(\(\(\)\)\{,200\}\)\{1,200\}' is too complex$"
+check_invalid "ready: a regex too complex to compile" "^tfrun: tfrun\.ini:2: ready: 'log:\(\(\(\)\)\{,200\}\)\{1,200\}' repeats an expression that can match nothing more than 8 times \(too slow to compile\)$"
 printf '[process.web]\nready = http://db.internal:8080/\n' >tfrun.ini
 tf check
 check_invalid "ready: a host name" "^tfrun: tfrun\.ini:2: ready: 'http://db\.internal:8080/' names a host: probes do not look names up \(use an IP address or localhost\)$"
